@@ -1,0 +1,1 @@
+//! PNG screenshots and CSV/JSON tables.

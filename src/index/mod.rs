@@ -1,0 +1,1 @@
+//! The corpus model: entity clusters and aliases, events, search.

@@ -1,0 +1,1 @@
+//! Arabic-correct text layout and painting on cosmic-text.
