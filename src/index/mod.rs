@@ -1,1 +1,15 @@
-//! The corpus model: entity clusters and aliases, events, search.
+//! The corpus model: entity clusters and aliases ([`aliases`]), analysed documents, entities,
+//! events and co-occurrence ([`model`]), the analysis JSON/JSONL/CSV forms ([`output`]) and
+//! Arabic-normalised search.
+//!
+//! Typical use: `let analyses = analyze_all(&docs); let corpus = AnalyzedCorpus::build(docs,
+//! analyses, &AliasEdits::new());` then `output::corpus_json(&corpus)`.
+
+pub mod aliases;
+pub mod model;
+pub mod output;
+
+pub use aliases::{AliasEdit, AliasEdits, EntityRef};
+pub use model::{
+    AnalyzedCorpus, AnalyzedDocument, CoScope, Cooccurrence, Entity, EntityId, Event, analyze_all,
+};
