@@ -8,6 +8,7 @@
 pub mod aliases;
 pub mod model;
 pub mod output;
+pub mod search;
 
 pub use aliases::{AliasEdit, AliasEdits, EntityRef};
 pub use model::{

@@ -1,0 +1,835 @@
+//! Arabic-normalised full-text search: a positional inverted index over normalised tokens
+//! (hamza/alef/ya/ta marbuta/tashkeel/tatweel/digits folded by [`crate::arabic::fold_char`]),
+//! phrase queries, proclitic recall, and entity-name lookup.
+//!
+//! - **Tokens** are maximal runs of letters/digits after folding; dropped characters
+//!   (tashkeel, tatweel, bidi controls) do not break a token.
+//! - **Postings** per term, varint-encoded: `doc delta, tf, position deltas…` (positions are
+//!   token indices). Built in parallel over chunks of documents, then concatenated in document
+//!   order. Character offsets are not stored: the few documents shown are re-tokenised (cheap)
+//!   to turn token positions into code-point offsets and snippets.
+//! - **Proclitics** (و ف ب ل ك ال لل and combinations): a query word also matches the corpus
+//!   words made of a proclitic + that word, when that word exists on its own in the corpus
+//!   (a lexicon check: بوتين is not ب + وتين unless وتين is a word of the corpus). The hit then
+//!   starts after the proclitic.
+//! - Hits come in document order, then text order.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::arabic::fold_char;
+
+use super::model::{AnalyzedCorpus, EntityId};
+
+/// Proclitic prefixes (normalised), longest first.
+const PROCLITICS: &[&str] = &[
+    "وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "وب", "ول", "وك", "فب", "فل",
+    "فك", "ال", "لل", "و", "ف", "ب", "ل", "ك",
+];
+
+/// One token: normalised form and code-point range in the original text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub norm: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Calls `f(normalised, start, end)` for every token of `text` (code-point offsets).
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str, usize, usize)) {
+    let mut buf = String::new();
+    let mut start = 0;
+    let mut end = 0;
+    for (i, c) in text.chars().enumerate() {
+        match fold_char(c) {
+            None => {}
+            Some(n) if n.is_alphanumeric() => {
+                if buf.is_empty() {
+                    start = i;
+                }
+                buf.push(n);
+                end = i + 1;
+            }
+            Some(_) if !buf.is_empty() => {
+                f(&buf, start, end);
+                buf.clear();
+            }
+            Some(_) => {}
+        }
+    }
+    if !buf.is_empty() {
+        f(&buf, start, end);
+    }
+}
+
+/// The tokens of `text`.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    for_each_token(text, |n, start, end| out.push(Token { norm: n.to_string(), start, end }));
+    out
+}
+
+/// A search hit: code-point range in the document and a one-line snippet around it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SearchHit {
+    /// Document index (position in the list the index was built from).
+    pub document: usize,
+    pub start: usize,
+    pub end: usize,
+    pub snippet: String,
+    /// Code point of the document where the snippet starts (the hit is at `start -
+    /// snippet_start` in the snippet).
+    #[serde(skip)]
+    pub snippet_start: usize,
+}
+
+/// Result of a query: the first hits and the totals.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub total_hits: usize,
+    pub total_documents: usize,
+}
+
+/// The inverted index.
+#[derive(Clone, Debug, Default)]
+pub struct SearchIndex {
+    terms: HashMap<Box<str>, u32>,
+    postings: Vec<Vec<u8>>,
+    /// term → terms that are a proclitic + this term
+    variants: HashMap<u32, Vec<u32>>,
+    documents: usize,
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
+    let mut v: u32 = 0;
+    let mut shift = 0;
+    loop {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        v |= u32::from(b & 0x7f).checked_shl(shift)?;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+        shift += 7;
+    }
+}
+
+/// Postings of one chunk of documents for one term; the first doc delta is `doc + 1`.
+struct Segment {
+    bytes: Vec<u8>,
+    last_doc: u32,
+}
+
+fn index_chunk<S: AsRef<str>>(base: usize, texts: &[S]) -> HashMap<String, Segment> {
+    let mut map: HashMap<String, Segment> = HashMap::new();
+    let mut arena = String::new();
+    let mut toks: Vec<(usize, usize, u32)> = Vec::new(); // (arena start, arena end, position)
+    for (k, t) in texts.iter().enumerate() {
+        let doc = (base + k) as u32;
+        arena.clear();
+        toks.clear();
+        let mut pos = 0u32;
+        for_each_token(t.as_ref(), |n, _, _| {
+            let s = arena.len();
+            arena.push_str(n);
+            toks.push((s, arena.len(), pos));
+            pos += 1;
+        });
+        toks.sort_by(|a, b| arena[a.0..a.1].cmp(&arena[b.0..b.1]).then(a.2.cmp(&b.2)));
+        let mut i = 0;
+        while i < toks.len() {
+            let (s, e, _) = toks[i];
+            let term = &arena[s..e];
+            let mut j = i;
+            while j < toks.len() && &arena[toks[j].0..toks[j].1] == term {
+                j += 1;
+            }
+            let seg = match map.get_mut(term) {
+                Some(seg) => seg,
+                None => {
+                    map.entry(term.to_string()).or_insert(Segment { bytes: Vec::new(), last_doc: u32::MAX })
+                }
+            };
+            let delta = if seg.last_doc == u32::MAX { doc + 1 } else { doc - seg.last_doc };
+            put_varint(&mut seg.bytes, delta);
+            put_varint(&mut seg.bytes, (j - i) as u32);
+            let mut prev = 0;
+            for &(_, _, p) in &toks[i..j] {
+                put_varint(&mut seg.bytes, p - prev);
+                prev = p;
+            }
+            seg.last_doc = doc;
+            i = j;
+        }
+    }
+    map
+}
+
+/// Cursor over one term's postings.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    /// byte offset of the next doc entry
+    next: usize,
+    doc: u32,
+    tf: u32,
+    pos_at: usize,
+    done: bool,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let mut c = Cursor { bytes, next: 0, doc: 0, tf: 0, pos_at: 0, done: false };
+        c.read_entry(true);
+        c
+    }
+
+    fn read_entry(&mut self, first: bool) {
+        let mut at = self.next;
+        let (Some(delta), Some(tf)) = (get_varint(self.bytes, &mut at), get_varint(self.bytes, &mut at))
+        else {
+            self.done = true;
+            return;
+        };
+        self.doc = if first { delta.saturating_sub(1) } else { self.doc + delta };
+        self.tf = tf;
+        self.pos_at = at;
+        // skip positions: tf varints
+        let mut left = tf;
+        while left > 0 {
+            match self.bytes.get(at) {
+                Some(b) => {
+                    if b & 0x80 == 0 {
+                        left -= 1;
+                    }
+                    at += 1;
+                }
+                None => break,
+            }
+        }
+        self.next = at;
+    }
+
+    fn advance(&mut self) {
+        if !self.done {
+            self.read_entry(false);
+        }
+    }
+
+    fn positions(&self, out: &mut Vec<u32>) {
+        let mut at = self.pos_at;
+        let mut p = 0;
+        for _ in 0..self.tf {
+            let Some(d) = get_varint(self.bytes, &mut at) else { break };
+            p += d;
+            out.push(p);
+        }
+    }
+}
+
+/// Cursor over the union of a query word's terms (the word and its proclitic variants).
+struct WordCursor<'a> {
+    parts: Vec<Cursor<'a>>,
+}
+
+impl<'a> WordCursor<'a> {
+    fn doc(&self) -> Option<u32> {
+        self.parts.iter().filter(|c| !c.done).map(|c| c.doc).min()
+    }
+    /// Moves every part to its first doc ≥ `target`.
+    fn seek(&mut self, target: u32) {
+        for c in &mut self.parts {
+            while !c.done && c.doc < target {
+                c.advance();
+            }
+        }
+    }
+    fn tf(&self, doc: u32) -> usize {
+        self.parts.iter().filter(|c| !c.done && c.doc == doc).map(|c| c.tf as usize).sum()
+    }
+    fn positions(&self, doc: u32, out: &mut Vec<u32>) {
+        out.clear();
+        for c in self.parts.iter().filter(|c| !c.done && c.doc == doc) {
+            c.positions(out);
+        }
+        out.sort_unstable();
+    }
+}
+
+impl SearchIndex {
+    /// Builds the index over documents (in parallel; document `i` is `texts[i]`).
+    pub fn build<S: AsRef<str> + Sync>(texts: &[S]) -> Self {
+        let threads = rayon::current_num_threads().max(1);
+        let chunk = (texts.len() / (threads * 8)).clamp(64, 4096);
+        let chunks: Vec<HashMap<String, Segment>> =
+            texts.par_chunks(chunk).enumerate().map(|(ci, c)| index_chunk(ci * chunk, c)).collect();
+        let mut terms: HashMap<Box<str>, u32> = HashMap::new();
+        let mut postings: Vec<Vec<u8>> = Vec::new();
+        let mut last: Vec<u32> = Vec::new();
+        for map in chunks {
+            for (term, seg) in map {
+                let id = match terms.get(term.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = postings.len() as u32;
+                        terms.insert(term.into_boxed_str(), id);
+                        postings.push(Vec::new());
+                        last.push(u32::MAX);
+                        id
+                    }
+                };
+                let (Some(list), Some(prev)) = (postings.get_mut(id as usize), last.get_mut(id as usize))
+                else {
+                    continue;
+                };
+                if *prev == u32::MAX {
+                    list.extend_from_slice(&seg.bytes);
+                } else {
+                    // rewrite the segment's first doc (absolute + 1) as a delta
+                    let mut at = 0;
+                    let first = get_varint(&seg.bytes, &mut at).unwrap_or(1).saturating_sub(1);
+                    put_varint(list, first - *prev);
+                    list.extend_from_slice(seg.bytes.get(at..).unwrap_or(&[]));
+                }
+                *prev = seg.last_doc;
+            }
+        }
+        for p in &mut postings {
+            p.shrink_to_fit();
+        }
+        let mut index = SearchIndex { terms, postings, variants: HashMap::new(), documents: texts.len() };
+        index.variants = index.find_variants();
+        index
+    }
+
+    /// Documents containing term `id`.
+    fn doc_freq(&self, id: u32) -> usize {
+        let Some(bytes) = self.postings.get(id as usize) else { return 0 };
+        let mut c = Cursor::new(bytes);
+        let mut n = 0;
+        while !c.done {
+            n += 1;
+            c.advance();
+        }
+        n
+    }
+
+    fn find_variants(&self) -> HashMap<u32, Vec<u32>> {
+        let mut variants: HashMap<u32, Vec<u32>> = HashMap::new();
+        let df: Vec<usize> =
+            (0..self.postings.len() as u32).into_par_iter().map(|i| self.doc_freq(i)).collect();
+        let df_of = |i: u32| df.get(i as usize).copied().unwrap_or(0);
+        for (term, &id) in &self.terms {
+            // readings proclitic + bare word, where the bare word is a word of the corpus
+            let mut readings: Vec<(u32, usize)> = Vec::new();
+            for p in PROCLITICS {
+                let Some(rest) = term.strip_prefix(p) else { continue };
+                // short bare words only after و or ف (ومن → من, but الله is not ال + له)
+                let min = if *p == "و" || *p == "ف" { 2 } else { 3 };
+                if rest.chars().count() < min {
+                    continue;
+                }
+                let mut stems = vec![rest.to_string()];
+                if p.ends_with("لل") {
+                    stems.push(format!("ال{rest}"));
+                }
+                for s in stems {
+                    if let Some(&sid) = self.terms.get(s.as_str())
+                        && sid != id
+                        && !readings.iter().any(|r| r.0 == sid)
+                    {
+                        readings.push((sid, df_of(sid)));
+                    }
+                }
+            }
+            // lexicon check: keep readings whose bare word is not much rarer than the prefixed
+            // word or than the best reading (وبوتين is و + بوتين, not وب + وتين)
+            let best = readings.iter().map(|r| r.1).max().unwrap_or(0);
+            for (sid, d) in readings {
+                if d * 8 >= df_of(id) && d * 8 >= best {
+                    variants.entry(sid).or_default().push(id);
+                }
+            }
+        }
+        for v in variants.values_mut() {
+            v.sort_unstable();
+        }
+        variants
+    }
+
+    /// Number of documents indexed.
+    pub fn document_count(&self) -> usize {
+        self.documents
+    }
+
+    /// Number of distinct terms.
+    pub fn term_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Approximate memory used by the index, in bytes.
+    pub fn size_bytes(&self) -> usize {
+        let postings: usize = self.postings.iter().map(|p| p.capacity() + 24).sum();
+        let terms: usize = self.terms.keys().map(|k| k.len() + 16 + 4 + 8).sum();
+        let variants: usize = self.variants.values().map(|v| v.len() * 4 + 24 + 4 + 8).sum();
+        postings + terms + variants
+    }
+
+    fn word_cursor(&self, word: &str) -> Option<WordCursor<'_>> {
+        let id = *self.terms.get(word)?;
+        let mut ids = vec![id];
+        if let Some(v) = self.variants.get(&id) {
+            ids.extend(v);
+        }
+        let parts =
+            ids.iter().filter_map(|&i| self.postings.get(i as usize)).map(|b| Cursor::new(b)).collect();
+        Some(WordCursor { parts })
+    }
+
+    /// Finds `query` (one word or a phrase) and returns the first `limit` hits in document
+    /// order, with offsets and snippets from `text_of(document)`, plus the total counts.
+    pub fn search<'t>(&self, query: &str, limit: usize, text_of: &dyn Fn(usize) -> &'t str) -> SearchResults {
+        let words: Vec<String> = tokenize(query).into_iter().map(|t| t.norm).collect();
+        let mut result = SearchResults::default();
+        if words.is_empty() {
+            return result;
+        }
+        let mut cursors = Vec::with_capacity(words.len());
+        for w in &words {
+            match self.word_cursor(w) {
+                Some(c) => cursors.push(c),
+                None => return result,
+            }
+        }
+        // (doc, first token position) of the first `limit` hits
+        let mut raw: Vec<(u32, u32)> = Vec::new();
+        let mut pos_lists: Vec<Vec<u32>> = vec![Vec::new(); cursors.len()];
+        let Some(mut target) = cursors.first().and_then(|c| c.doc()) else { return result };
+        'docs: loop {
+            // leapfrog to a document containing every word
+            let mut agreed = 0;
+            let mut i = 0;
+            while agreed < cursors.len() {
+                let Some(c) = cursors.get_mut(i) else { break 'docs };
+                c.seek(target);
+                match c.doc() {
+                    None => break 'docs,
+                    Some(d) if d == target => agreed += 1,
+                    Some(d) => {
+                        target = d;
+                        agreed = 1;
+                    }
+                }
+                i = (i + 1) % cursors.len();
+            }
+            let doc = target;
+            let mut hits_here = 0;
+            if cursors.len() == 1 {
+                hits_here = cursors.first().map(|c| c.tf(doc)).unwrap_or(0);
+                if raw.len() < limit
+                    && let (Some(c), Some(list)) = (cursors.first(), pos_lists.first_mut())
+                {
+                    c.positions(doc, list);
+                    for &p in list.iter() {
+                        if raw.len() < limit {
+                            raw.push((doc, p));
+                        }
+                    }
+                }
+            } else {
+                for (c, list) in cursors.iter().zip(pos_lists.iter_mut()) {
+                    c.positions(doc, list);
+                }
+                if let Some((first, rest)) = pos_lists.split_first() {
+                    for &p in first {
+                        let ok = rest
+                            .iter()
+                            .enumerate()
+                            .all(|(k, l)| l.binary_search(&(p + k as u32 + 1)).is_ok());
+                        if ok {
+                            hits_here += 1;
+                            if raw.len() < limit {
+                                raw.push((doc, p));
+                            }
+                        }
+                    }
+                }
+            }
+            if hits_here > 0 {
+                result.total_hits += hits_here;
+                result.total_documents += 1;
+            }
+            target = doc + 1;
+        }
+        result.hits = self.resolve(&raw, &words, text_of);
+        result
+    }
+
+    /// Every hit of `query`, in document order.
+    pub fn search_all<'t>(&self, query: &str, text_of: &dyn Fn(usize) -> &'t str) -> Vec<SearchHit> {
+        self.search(query, usize::MAX, text_of).hits
+    }
+
+    /// Turns (doc, token position) into offsets and snippets by re-tokenising the documents.
+    fn resolve<'t>(
+        &self,
+        raw: &[(u32, u32)],
+        words: &[String],
+        text_of: &dyn Fn(usize) -> &'t str,
+    ) -> Vec<SearchHit> {
+        let mut out = Vec::with_capacity(raw.len());
+        let mut i = 0;
+        while i < raw.len() {
+            let Some(&(doc, _)) = raw.get(i) else { break };
+            let mut j = i;
+            while raw.get(j).is_some_and(|r| r.0 == doc) {
+                j += 1;
+            }
+            let text = text_of(doc as usize);
+            let tokens = tokenize(text);
+            let chars: Vec<char> = text.chars().collect();
+            for &(_, p) in raw.get(i..j).unwrap_or(&[]) {
+                let (Some(first), Some(last)) =
+                    (tokens.get(p as usize), tokens.get(p as usize + words.len().saturating_sub(1)))
+                else {
+                    continue;
+                };
+                let mut start = first.start;
+                if let Some(q) = words.first()
+                    && first.norm != *q
+                    && first.norm.ends_with(q.as_str())
+                {
+                    // skip the proclitic: count kept chars in the original token
+                    let skip = first.norm.chars().count() - q.chars().count();
+                    let mut kept = 0;
+                    for (k, &c) in chars.get(first.start..first.end).unwrap_or(&[]).iter().enumerate() {
+                        if kept == skip && fold_char(c).is_some() {
+                            start = first.start + k;
+                            break;
+                        }
+                        if fold_char(c).is_some() {
+                            kept += 1;
+                        }
+                    }
+                }
+                let (snippet_start, snippet) = snippet(&chars, start, last.end);
+                out.push(SearchHit { document: doc as usize, start, end: last.end, snippet, snippet_start });
+            }
+            i = j;
+        }
+        out
+    }
+}
+
+/// About 40 code points of context before and 60 after, cut at spaces, on one line.
+fn snippet(chars: &[char], start: usize, end: usize) -> (usize, String) {
+    let mut s = start.saturating_sub(40);
+    if s > 0 {
+        while s < start && !chars.get(s - 1).is_some_and(|c| c.is_whitespace()) {
+            s += 1;
+        }
+    }
+    let mut e = (end + 60).min(chars.len());
+    if e < chars.len() {
+        while e > end && !chars.get(e).is_some_and(|c| c.is_whitespace()) {
+            e -= 1;
+        }
+    }
+    let text: String = chars
+        .get(s..e)
+        .unwrap_or(&[])
+        .iter()
+        .map(|&c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    (s, text)
+}
+
+/// Entities whose canonical form or an alias contains the normalised query (as whole tokens),
+/// exact matches first, then by mention count.
+pub fn search_entities(corpus: &AnalyzedCorpus, query: &str) -> Vec<EntityId> {
+    let q: Vec<String> = tokenize(query).into_iter().map(|t| t.norm).collect();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let mut found: Vec<(bool, usize, EntityId)> = Vec::new();
+    for (i, e) in corpus.entities.iter().enumerate() {
+        let mut best: Option<bool> = None;
+        for name in std::iter::once(&e.canonical).chain(e.aliases.iter()) {
+            let toks: Vec<String> = tokenize(name).into_iter().map(|t| t.norm).collect();
+            if toks == q {
+                best = Some(true);
+                break;
+            }
+            if toks.windows(q.len()).any(|w| w == q.as_slice()) {
+                best = Some(false);
+            }
+        }
+        if let Some(exact) = best {
+            found.push((exact, e.mention_count, i));
+        }
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    found.into_iter().map(|f| f.2).collect()
+}
+
+/// The benchmark query set of the search issue: 10 very common words, 20 entity names, 10
+/// two-word phrases (fixed lists of everyday Arabic news vocabulary), and 10 rare words taken
+/// deterministically from the index (words found in one or two documents).
+pub fn bench_queries(index: &SearchIndex) -> Vec<(String, String)> {
+    let common = ["في", "من", "على", "إلى", "أن", "التي", "عن", "مع", "هذا", "الذي"];
+    let names = [
+        "بوش",
+        "جورج بوش",
+        "صدام حسين",
+        "الأمم المتحدة",
+        "العراق",
+        "فلسطين",
+        "إسرائيل",
+        "الولايات المتحدة",
+        "بغداد",
+        "واشنطن",
+        "مجلس الأمن",
+        "حماس",
+        "بوتين",
+        "عمرو موسى",
+        "القاهرة",
+        "فرنسا",
+        "لبنان",
+        "بيروت",
+        "إيران",
+        "الاتحاد الأوروبي",
+    ];
+    let phrases = [
+        "في العاصمة",
+        "وزير الخارجية",
+        "رئيس الوزراء",
+        "الرئيس الأمريكي",
+        "مجلس النواب",
+        "وكالة الأنباء",
+        "في حين",
+        "على أن",
+        "من أجل",
+        "خلال الأسبوع",
+    ];
+    let mut rare: Vec<&str> = index
+        .terms
+        .iter()
+        .filter(|(t, _)| t.chars().count() >= 5 && t.chars().all(crate::arabic::normalize::is_arabic_letter))
+        .filter(|(_, id)| (1..=2).contains(&index.doc_freq(**id)))
+        .map(|(t, _)| t.as_ref())
+        .collect();
+    rare.sort_unstable();
+    let step = (rare.len() / 10).max(1);
+    let mut out: Vec<(String, String)> = Vec::new();
+    out.extend(common.iter().map(|q| ("common".to_string(), q.to_string())));
+    out.extend(names.iter().map(|q| ("name".to_string(), q.to_string())));
+    out.extend(phrases.iter().map(|q| ("phrase".to_string(), q.to_string())));
+    out.extend(rare.iter().step_by(step).take(10).map(|q| ("rare".to_string(), q.to_string())));
+    out
+}
+
+/// Latency benchmark: builds the index over `texts`, runs each query (after one warm-up pass)
+/// asking for the first 100 hits with snippets plus totals, and reports p50/p95, index size
+/// and build time. Queries are `(group, query)` pairs; `None` uses [`bench_queries`].
+pub fn bench_search<S: AsRef<str> + Sync>(texts: &[S], queries: Option<&[(String, String)]>) -> String {
+    let t0 = Instant::now();
+    let index = SearchIndex::build(texts);
+    let build = t0.elapsed();
+    let default_queries;
+    let queries = match queries {
+        Some(q) => q,
+        None => {
+            default_queries = bench_queries(&index);
+            &default_queries
+        }
+    };
+    let text_of = |i: usize| texts.get(i).map(|t| t.as_ref()).unwrap_or("");
+    for (_, q) in queries {
+        index.search(q, 100, &text_of);
+    }
+    let mut times: Vec<(f64, &str, &str, usize)> = Vec::new();
+    for (g, q) in queries {
+        let t = Instant::now();
+        let r = index.search(q, 100, &text_of);
+        times.push((t.elapsed().as_secs_f64() * 1000.0, g, q, r.total_hits));
+    }
+    let mut sorted: Vec<f64> = times.iter().map(|t| t.0).collect();
+    sorted.sort_by(f64::total_cmp);
+    let pct = |p: f64| {
+        let i = ((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1);
+        sorted.get(i).copied().unwrap_or(0.0)
+    };
+    let mut out = String::new();
+    use std::fmt::Write as _;
+    let bytes: usize = texts.iter().map(|t| t.as_ref().len()).sum();
+    writeln!(out, "documents: {} ({:.1} MB of text)", texts.len(), bytes as f64 / 1e6).ok();
+    writeln!(
+        out,
+        "index: {} terms, {:.1} MB, built in {:.2} s ({} threads)",
+        index.term_count(),
+        index.size_bytes() as f64 / 1e6,
+        build.as_secs_f64(),
+        rayon::current_num_threads()
+    )
+    .ok();
+    writeln!(
+        out,
+        "queries: {}  p50 {:.2} ms  p95 {:.2} ms  max {:.2} ms",
+        sorted.len(),
+        pct(0.5),
+        pct(0.95),
+        pct(1.0)
+    )
+    .ok();
+    for (ms, g, q, n) in &times {
+        writeln!(out, "  {ms:8.2} ms  {g:<8} {q}  ({n} hits)").ok();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(texts: &[&str]) -> SearchIndex {
+        SearchIndex::build(texts)
+    }
+
+    fn hits(texts: &[&str], q: &str) -> Vec<(usize, String)> {
+        let ix = index(texts);
+        let text_of = |i: usize| texts.get(i).copied().unwrap_or("");
+        ix.search_all(q, &text_of)
+            .into_iter()
+            .map(|h| (h.document, texts[h.document].chars().skip(h.start).take(h.end - h.start).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn hamza_forms_of_alef_match_bare_alef() {
+        let texts = ["قال أحمد كلمته.", "وصل احمد امس."];
+        assert_eq!(hits(&texts, "احمد"), vec![(0, "أحمد".into()), (1, "احمد".into())]);
+        assert_eq!(hits(&texts, "أحمد").len(), 2);
+    }
+
+    #[test]
+    fn ta_marbuta_matches_ha() {
+        let texts = ["افتتحت مدرسة جديدة", "المدرسه القديمه", "مدرسه واحدة"];
+        // المدرسه is ال + مدرسه
+        assert_eq!(
+            hits(&texts, "مدرسه"),
+            vec![(0, "مدرسة".into()), (1, "مدرسه".into()), (2, "مدرسه".into())]
+        );
+        assert_eq!(hits(&texts, "مدرسة").len(), 3);
+        assert_eq!(hits(&texts, "القديمة"), vec![(1, "القديمه".into())]);
+    }
+
+    #[test]
+    fn tatweel_and_tashkeel_are_ignored() {
+        let texts = ["قال بـــوتين إن", "وقال بُوتِين"];
+        assert_eq!(hits(&texts, "بوتين"), vec![(0, "بـــوتين".into()), (1, "بُوتِين".into())]);
+        assert_eq!(hits(&texts, "بـــوتين").len(), 2);
+    }
+
+    #[test]
+    fn arabic_indic_digits_match_ascii() {
+        let texts = ["في عام ٢٠٢٤ حدث", "منذ 2024."];
+        assert_eq!(hits(&texts, "2024"), vec![(0, "٢٠٢٤".into()), (1, "2024".into())]);
+        assert_eq!(hits(&texts, "٢٠٢٤").len(), 2);
+    }
+
+    #[test]
+    fn phrases_need_adjacent_words_in_order() {
+        let texts = ["الأمم المتحدة قالت", "المتحدة الأمم", "الامم، المتحدة", "الأمم الكبيرة المتحدة"];
+        assert_eq!(
+            hits(&texts, "الامم المتحدة"),
+            vec![(0, "الأمم المتحدة".into()), (2, "الامم، المتحدة".into())]
+        );
+    }
+
+    #[test]
+    fn proclitics_match_when_the_bare_word_exists_and_are_left_out_of_the_hit() {
+        let mut texts = vec!["قال بوتين", "وبوتين قال", "التقى لبوتين", "وتين كلمة"];
+        assert_eq!(
+            hits(&texts, "بوتين"),
+            vec![(0, "بوتين".into()), (1, "بوتين".into()), (2, "بوتين".into())]
+        );
+        // with بوتين common and وتين rare, بوتين is not read as ب + وتين
+        texts.extend(["بوتين"; 20]);
+        assert_eq!(hits(&texts, "وتين"), vec![(3, "وتين".into())]);
+        // a prefixed word whose bare form is absent is not split
+        assert!(hits(&["وصلت الطائرة"], "صلت").is_empty());
+    }
+
+    #[test]
+    fn hits_are_in_document_then_text_order_with_totals() {
+        let texts: Vec<String> = (0..300).map(|i| format!("في {i} ثم في المدينة في")).collect();
+        let ix = SearchIndex::build(&texts);
+        let text_of = |i: usize| texts.get(i).map(|s| s.as_str()).unwrap_or("");
+        let r = ix.search("في", 10, &text_of);
+        assert_eq!(r.total_hits, 900);
+        assert_eq!(r.total_documents, 300);
+        assert_eq!(r.hits.len(), 10);
+        let keys: Vec<(usize, usize)> = r.hits.iter().map(|h| (h.document, h.start)).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        let all = ix.search_all("في المدينة", &text_of);
+        assert_eq!(all.len(), 300);
+        assert_eq!(all[299].document, 299);
+        assert!(all[0].snippet.contains("في المدينة"));
+    }
+
+    #[test]
+    fn unknown_words_and_empty_queries_find_nothing() {
+        let texts = ["نص قصير"];
+        assert!(hits(&texts, "غائب").is_empty());
+        assert!(hits(&texts, "   ").is_empty());
+        assert!(hits(&texts, "نص غائب").is_empty());
+    }
+
+    #[test]
+    fn snippet_is_one_line_around_the_hit() {
+        let text = "سطر أول\nثم جاء الخبر الكبير في آخر السطر\nسطر ثالث";
+        let ix = SearchIndex::build(&[text]);
+        let h = ix.search_all("الخبر", &|_| text);
+        assert_eq!(h.len(), 1);
+        assert!(!h[0].snippet.contains('\n'));
+        let at: String = h[0].snippet.chars().skip(h[0].start - h[0].snippet_start).take(5).collect();
+        assert_eq!(at, "الخبر");
+    }
+
+    #[test]
+    fn varints_round_trip() {
+        let mut b = Vec::new();
+        for v in [0, 1, 127, 128, 300, 1 << 20, u32::MAX] {
+            put_varint(&mut b, v);
+        }
+        let mut at = 0;
+        for v in [0, 1, 127, 128, 300, 1 << 20, u32::MAX] {
+            assert_eq!(get_varint(&b, &mut at), Some(v));
+        }
+        assert_eq!(get_varint(&b, &mut at), None);
+    }
+
+    #[test]
+    fn index_built_in_chunks_equals_the_single_chunk_result() {
+        let texts: Vec<String> = (0..5000).map(|i| format!("كلمة{} و{} مشتركة", i % 7, i % 13)).collect();
+        let ix = SearchIndex::build(&texts);
+        let text_of = |i: usize| texts.get(i).map(|s| s.as_str()).unwrap_or("");
+        let got: Vec<usize> = ix.search_all("مشتركة", &text_of).iter().map(|h| h.document).collect();
+        assert_eq!(got, (0..5000).collect::<Vec<_>>());
+        let got: Vec<usize> = ix.search_all("كلمة3", &text_of).iter().map(|h| h.document).collect();
+        assert_eq!(got, (0..5000).filter(|i| i % 7 == 3).collect::<Vec<_>>());
+    }
+}
