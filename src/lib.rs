@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod app_dirs;
 pub mod arabic;
 pub mod assets;
 pub mod corpus;

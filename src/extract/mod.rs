@@ -4,6 +4,7 @@
 
 pub mod entities;
 pub mod times;
+pub mod timex_range;
 
 use std::ops::Range;
 
