@@ -25,6 +25,8 @@ pub enum CenturyRef {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tense {
     Past,
+    /// imperfect verb: future for weekdays and seasons, the nearest occurrence for dates
+    Present,
     Future,
 }
 
@@ -42,6 +44,8 @@ pub enum Sem {
         m: u8,
         cue: Option<Cue>,
     },
+    /// "20 الجاري": a day of the publication month.
+    DayThisMonth(u8),
     Year(YearRef),
     /// Hijri date; `plus` days after it (ثاني أيام العيد).
     HDate {
@@ -172,12 +176,14 @@ fn season_bounds(s: &str, y: i32) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 /// Picks among candidate dates around `dct` by cue, then tense; `nearest` for Hijri dates.
+/// A present-tense verb keeps a date of the last `window` days, else looks ahead.
 fn pick(
     cands: &[NaiveDate],
     dct: NaiveDate,
     cue: Option<Cue>,
     tense: Tense,
     nearest: bool,
+    window: i64,
 ) -> Option<NaiveDate> {
     match cue {
         Some(Cue::Past) => cands.iter().filter(|c| **c < dct).max().copied(),
@@ -185,6 +191,12 @@ fn pick(
         _ if nearest => cands.iter().min_by_key(|c| (**c - dct).num_days().abs()).copied(),
         _ => match tense {
             Tense::Past => cands.iter().filter(|c| **c <= dct).max().copied(),
+            Tense::Present => cands
+                .iter()
+                .filter(|c| **c <= dct && (dct - **c).num_days() <= window)
+                .max()
+                .or_else(|| cands.iter().filter(|c| **c >= dct).min())
+                .copied(),
             Tense::Future => cands.iter().filter(|c| **c >= dct).min().copied(),
         },
     }
@@ -209,6 +221,10 @@ pub fn resolve(sem: &Sem, dct: Option<NaiveDate>, tense: Tense) -> Option<(Timex
                 None => (Date, format!("XXXX-{m:02}-{d:02}")),
             }
         }
+        Sem::DayThisMonth(d) => match dct {
+            Some(t) => (Date, ymd(NaiveDate::from_ymd_opt(t.year(), t.month(), u32::from(*d))?)),
+            None => (Date, format!("XXXX-XX-{d:02}")),
+        },
         Sem::Date { y: None, m, d, cue } => {
             let Some(dct) = dct else { return Some((Date, format!("XXXX-{m:02}-{d:02}"))) };
             if *cue == Some(Cue::This) {
@@ -217,7 +233,7 @@ pub fn resolve(sem: &Sem, dct: Option<NaiveDate>, tense: Tense) -> Option<(Timex
             let cands: Vec<NaiveDate> = (dct.year() - 1..=dct.year() + 1)
                 .filter_map(|y| NaiveDate::from_ymd_opt(y, u32::from(*m), u32::from(*d)))
                 .collect();
-            (Date, ymd(pick(&cands, dct, *cue, tense, false)?))
+            (Date, ymd(pick(&cands, dct, *cue, tense, false, 31)?))
         }
         Sem::Month { y: Some(y), m, .. } => (Date, format!("{}-{m:02}", year_str(year_of(*y, dct)))),
         Sem::Month { y: None, m, cue } => {
@@ -229,7 +245,7 @@ pub fn resolve(sem: &Sem, dct: Option<NaiveDate>, tense: Tense) -> Option<(Timex
             let cands: Vec<NaiveDate> = (dct.year() - 1..=dct.year() + 1)
                 .filter_map(|y| NaiveDate::from_ymd_opt(y, u32::from(*m), 1))
                 .collect();
-            let p = pick(&cands, here, *cue, tense, false)?;
+            let p = pick(&cands, here, *cue, tense, false, 0)?;
             (Date, format!("{:04}-{:02}", p.year(), p.month()))
         }
         Sem::Year(y) => (Date, year_str(year_of(*y, dct))),
@@ -244,7 +260,7 @@ pub fn resolve(sem: &Sem, dct: Option<NaiveDate>, tense: Tense) -> Option<(Timex
                     hijri::to_gregorian(y, *m, *d).and_then(|g| g.checked_add_days(Days::new(*plus)))
                 })
                 .collect();
-            (Date, ymd(pick(&cands, dct, *cue, tense, true)?))
+            (Date, ymd(pick(&cands, dct, *cue, tense, true, 0)?))
         }
         Sem::Weekday { wd, cue, shift } => {
             let Some(dct) = dct else { return Some((Date, format!("XXXX-WXX-{wd}"))) };
@@ -269,7 +285,7 @@ pub fn resolve(sem: &Sem, dct: Option<NaiveDate>, tense: Tense) -> Option<(Timex
                     }
                 }
                 (None, Tense::Past) => -back,
-                (None, Tense::Future) => {
+                (None, Tense::Future | Tense::Present) => {
                     if fwd == 0 {
                         7
                     } else {
@@ -353,7 +369,7 @@ pub fn resolve(sem: &Sem, dct: Option<NaiveDate>, tense: Tense) -> Option<(Timex
                     Some(if *s == "WI" && d.month() <= 2 { d.year() - 1 } else { d.year() })
                 }
                 (None, Tense::Past) => b.iter().filter(|x| x.1 <= d).map(|x| x.0).max(),
-                (None, Tense::Future) => b.iter().filter(|x| x.2 >= d).map(|x| x.0).min(),
+                (None, Tense::Future | Tense::Present) => b.iter().filter(|x| x.2 >= d).map(|x| x.0).min(),
             }?;
             (Date, format!("{y:04}-{s}"))
         }

@@ -420,7 +420,13 @@ impl Doc {
                         end = e2 + 1;
                     }
                 }
-                _ => {}
+                _ => {
+                    if let Some((MonthKind::Greg(n2), _, e2)) = self.month1(end, false)
+                        && n2 == n
+                    {
+                        end = e2;
+                    }
+                }
             }
         }
         Some((m, skip, end))
@@ -543,6 +549,7 @@ impl Doc {
             self.rule_relunit(i, &mut out);
             self.rule_ago(i, &mut out);
             self.rule_duration(i, &mut out);
+            self.rule_article_duration(i, &mut out);
             self.rule_set(i, &mut out);
             self.rule_vague(i, &mut out);
             self.rule_season(i, &mut out);
@@ -582,14 +589,25 @@ impl Doc {
                 clitic_ok = false;
             }
         }
-        let Some((day, dskip, mut k, _)) = self.day_at(j, clitic_ok) else { return };
+        let Some((day, dskip, mut k, is_num)) = self.day_at(j, clitic_ok) else { return };
+        // "الأسبوع الأول من فبراير": the ordinal belongs to the noun before it
+        if !is_num && j == i && i > 0 && self.lex1(i - 1, true, |l| matches!(l, Lex::Unit(..))).is_some() {
+            return;
+        }
         if j == i {
             skip = dskip;
         }
         if self.is(k, "من") {
             k += 1;
         }
-        let Some((month, _, mut e)) = self.month_at(k, false) else { return };
+        let Some((month, _, mut e)) = self.month_at(k, false) else {
+            if (k == j + 1 || self.num(j).is_some())
+                && let Some((Cue::This, _, e2)) = self.cue_at(k)
+            {
+                Self::push(out, i, skip, e2, Sem::DayThisMonth(day), 5);
+            }
+            return;
+        };
         let mut year = None;
         let mut hijri_marker = false;
         if let Some((y, e2, h)) = self.year_after(e) {
@@ -1006,8 +1024,12 @@ impl Doc {
         while self.is_any(j, APPROX) || self.is(j, "من") && self.is_any(j - 1, &["اكثر", "اقل"]) {
             j += 1;
         }
-        let Some((Some(n), unit, _, 0, e)) = self.count_unit(j, false) else { return };
-        if matches!(unit, Unit::Hour | Unit::Minute | Unit::Second) {
+        let Some((Some(n), unit, half, 0, e)) = self.count_unit(j, false) else { return };
+        if matches!(unit, Unit::Hour | Unit::Minute | Unit::Second) || half {
+            return;
+        }
+        // "بعد أيام من تعهده": anchored to another event, not to the publication date
+        if self.is_any(e, &["من", "علي"]) {
             return;
         }
         let sign = if w == "بعد" { 1 } else { -1 };
@@ -1021,6 +1043,64 @@ impl Doc {
         Self::push(out, i, skip, e, Sem::Fixed(TimexType::Duration, v), 3);
     }
 
+    /// السنوات الخمس الماضية، الأشهر الثلاثة المقبلة، الـ24 ساعة الماضية، العامين الماضيين.
+    fn rule_article_duration(&self, i: usize, out: &mut Vec<Cand>) {
+        let unit_art = |k: usize| -> Option<(Unit, Plurality, usize, usize)> {
+            let h = self.lex1(k, true, |l| matches!(l, Lex::Unit(_, Plurality::Many | Plurality::Two)))?;
+            let stem_has_al = self.stems(k, true).iter().any(|(s, w)| *s == h.skip && w.starts_with("ال"));
+            match h.lex {
+                Lex::Unit(u, p) if stem_has_al => Some((u, p, h.skip, h.end)),
+                _ => None,
+            }
+        };
+        let number_art = |k: usize| -> Option<(i64, usize)> {
+            if self.is(k, "ال")
+                && let Some((v, d)) = self.num(k + 1)
+                && d <= 4
+            {
+                return Some((i64::from(v), k + 2));
+            }
+            let w = self.w(k)?.strip_prefix("ال")?;
+            self.lexicon_cardinal(w).map(|v| (v, k + 1))
+        };
+        let (n, unit, skip, e) = if let Some((u, p, skip, e)) = unit_art(i) {
+            match p {
+                Plurality::Two => (2, u, skip, e),
+                _ => {
+                    let Some((n, e2)) = number_art(e) else { return };
+                    (n, u, skip, e2)
+                }
+            }
+        } else if let Some((n, e)) = number_art(i) {
+            let (u, _, _, e2) = match self.lex1(e, false, |l| matches!(l, Lex::Unit(..))) {
+                Some(Hit { lex: Lex::Unit(u, p), end, .. }) => (u, p, 0, end),
+                _ => return,
+            };
+            let skip =
+                self.stems(i, true).iter().find(|(_, w)| w.starts_with("ال")).map(|x| x.0).unwrap_or(0);
+            (n, u, skip, e2)
+        } else {
+            return;
+        };
+        let end = if let Some((Cue::Past | Cue::Next, _, e2)) = self.cue_at(e) {
+            e2
+        } else if self.is_any(e, &["الاخيره", "الاخير", "الاولي", "الاول"]) {
+            e + 1
+        } else {
+            return;
+        };
+        if let Some(v) = duration_value(Some(n), unit, false) {
+            Self::push(out, i, skip, end, Sem::Fixed(TimexType::Duration, v), 4);
+        }
+    }
+
+    fn lexicon_cardinal(&self, w: &str) -> Option<i64> {
+        lexicon().entries(w).iter().find_map(|e| match e.lex {
+            Lex::Cardinal(v) if e.words.len() == 1 && v > 0 => Some(v),
+            _ => None,
+        })
+    }
+
     /// كل أسبوع، كل أربع سنوات، كل يوم خميس، شهريا.
     fn rule_set(&self, i: usize, out: &mut Vec<Cand>) {
         if let Some(h) = self.lex1(i, true, |l| matches!(l, Lex::SetAdverb(_)))
@@ -1031,6 +1111,9 @@ impl Doc {
         }
         let Some((skip, _)) = self.stem_in(i, &["كل"]) else { return };
         let j = i + 1;
+        if self.is_any(j + 1, &["وانتم", "وانتن", "وانت", "وانتي"]) {
+            return;
+        }
         let mut k = j;
         if self.is(k, "يوم") {
             k += 1;
@@ -1163,7 +1246,9 @@ impl Doc {
     fn rule_decade_century(&self, i: usize, out: &mut Vec<Cand>) {
         if let Some(h) = self.lex1(i, true, |l| matches!(l, Lex::Decade(_))) {
             let Lex::Decade(d) = h.lex else { return };
-            let (century, e) = match self.century_after(h.end) {
+            let k =
+                if self.is(h.end, "من") && self.is(h.end + 1, "القرن") { h.end + 1 } else { h.end };
+            let (century, e) = match self.century_after(k) {
                 Some((c, e)) => (Some(c), e),
                 None => (None, h.end),
             };
@@ -1234,7 +1319,19 @@ impl Doc {
         self.rule_decade_century(j, &mut inner);
         if let Some(c) = inner.into_iter().filter(|c| c.skip == 0).max_by_key(|c| c.t1) {
             Self::push(out, i, h.skip, c.t1, c.sem, c.prio);
+            return;
         }
+        // مطلع العام، نهاية الشهر: the current one
+        let sem = match self.w(j) {
+            Some("العام" | "السنه") => Sem::Year(YearRef::Rel(0)),
+            Some("الشهر") => Sem::RelUnit { unit: Unit::Month, n: 0 },
+            Some("الاسبوع") => Sem::RelUnit { unit: Unit::Week, n: 0 },
+            _ => return,
+        };
+        if self.w(j + 1).is_some_and(|w| w.starts_with("ال")) {
+            return;
+        }
+        Self::push(out, i, h.skip, j + 1, sem, 3);
     }
 
     /// "من 3 إلى 7 مارس": the bare first day takes month, year and cue from the second.

@@ -1,5 +1,5 @@
 //! Tense of the clause around an expression, from verb morphology: future (سـ/سوف/لن, المقرر
-//! …), present/imperfect (ي/ت prefixes, read as future for calendar resolution), past (كان,
+//! …), present/imperfect (ي/ت prefixes), past (كان,
 //! perfect feminine -ت …). News defaults to the past when nothing is found.
 
 use super::lexicon::{Lex, lexicon};
@@ -134,7 +134,7 @@ pub fn word_tense(w: &str) -> Option<Tense> {
         return Some(Tense::Future);
     }
     if first == Some('ي') && n <= 8 && !w.ends_with("ات") && !w.ends_with('ه') {
-        return Some(Tense::Future);
+        return Some(Tense::Present);
     }
     if first == Some('ت')
         && (3..=7).contains(&n)
@@ -144,7 +144,7 @@ pub fn word_tense(w: &str) -> Option<Tense> {
         && !w.ends_with('ه')
         && !w.ends_with("يه")
     {
-        return Some(Tense::Future);
+        return Some(Tense::Present);
     }
     if n <= 7 && w.ends_with('ت') && !w.ends_with("ات") {
         return Some(Tense::Past);
@@ -238,9 +238,9 @@ mod tests {
     }
 
     #[test]
-    fn imperfect_reads_as_future_and_perfect_feminine_as_past() {
-        assert_eq!(t("يبدأ"), Some(Tense::Future));
-        assert_eq!(t("تنطلق"), Some(Tense::Future));
+    fn imperfect_reads_as_present_and_perfect_feminine_as_past() {
+        assert_eq!(t("يبدأ"), Some(Tense::Present));
+        assert_eq!(t("تنطلق"), Some(Tense::Present));
         assert_eq!(t("أعلنت"), Some(Tense::Past));
         assert_eq!(t("تعزيز"), None);
         assert_eq!(t("الانتخابات"), None);
