@@ -63,7 +63,12 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         if encoding == UTF_8 && is_binary_bytes(rest) {
             return Err(DecodeError::Binary);
         }
-        decode_with(rest, encoding, true, Vec::new())
+        let decoded = decode_with(rest, encoding, true, Vec::new());
+        // UTF-16: the byte checks above did not apply; check the decoded characters.
+        if encoding != UTF_8 && is_binary_text(&decoded.text) {
+            return Err(DecodeError::Binary);
+        }
+        decoded
     } else if bytes.contains(&0) {
         match bomless_utf16(bytes) {
             Some(encoding) => {
@@ -77,9 +82,6 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     } else {
         decode_unmarked(bytes)
     };
-    if decoded.text.chars().any(|c| c == '\0') || is_binary_text(&decoded.text) {
-        return Err(DecodeError::Binary);
-    }
     if decoded.text.chars().all(char::is_whitespace) {
         return Err(DecodeError::Empty);
     }
@@ -88,10 +90,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 
 /// Decodes BOM-less, NUL-free bytes: UTF-8 when it is (or nearly is), else chardetng's guess.
 fn decode_unmarked(bytes: &[u8]) -> Decoded {
-    let check = utf8_check(bytes);
-    if check.invalid == 0 {
-        return decode_with(bytes, UTF_8, false, Vec::new());
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded { text: text.to_owned(), encoding: UTF_8, had_bom: false, warnings: Vec::new() };
     }
+    let check = utf8_check(bytes);
     if check.truncated_only {
         let warning = "truncated UTF-8: the file ends inside a character (replaced with U+FFFD)".to_string();
         return decode_with_warned(bytes, UTF_8, vec![warning]);
@@ -186,11 +188,16 @@ fn is_binary_bytes(bytes: &[u8]) -> bool {
     controls > 0 && controls * 100 > bytes.len()
 }
 
+/// Binary by its characters (for UTF-16, where the byte checks do not apply): any NUL, or
+/// more than 1% control characters.
 fn is_binary_text(text: &str) -> bool {
     let mut total = 0usize;
     let mut controls = 0usize;
     for c in text.chars() {
         total += 1;
+        if c == '\0' {
+            return true;
+        }
         if u8::try_from(u32::from(c)).is_ok_and(is_control_byte) {
             controls += 1;
         }

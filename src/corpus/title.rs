@@ -19,6 +19,10 @@ pub const HEADLINE_MAX_WORDS: usize = 20;
 /// Longest title cut from a sentence, before the `…`.
 pub const TITLE_MAX_CHARS: usize = 120;
 
+/// Characters of a line looked at (a line this long is no headline, and a title is cut well
+/// before); bounds the work on files that are one huge line.
+const LINE_SCAN_CHARS: usize = 4 * HEADLINE_MAX_CHARS;
+
 const BULLETS: &[char] = &['-', '–', '—', '•', '*', '·', '▪', '●'];
 const CLOSERS: &[char] = &['"', '\'', '»', '«', '”', '“', '’', ')', ']', '}', '›'];
 const SENTENCE_END: &[char] = &['.', '!', '?', '؟', '…', '۔'];
@@ -27,6 +31,11 @@ const NOT_HEADLINE_END: &[char] = &['.', '!', '?', '؟', '…', '۔', ':', '،',
 /// The title of `body` (the text after the header), or `fallback` when the body has no text.
 pub fn title(body: &str, fallback: &str) -> String {
     for line in body.lines() {
+        // A title never needs more than the start of a line (some files are one huge line).
+        let line = match line.char_indices().nth(LINE_SCAN_CHARS) {
+            Some((cut, _)) => line.get(..cut).unwrap_or(line),
+            None => line,
+        };
         let line = collapse_whitespace(line);
         let line = strip_bullet(&line);
         if !line.chars().any(char::is_alphanumeric) {
@@ -179,6 +188,13 @@ mod tests {
     fn decimal_points_do_not_end_a_sentence() {
         let text = "ارتفع المؤشر 3.5 في المئة خلال تداولات يوم الإثنين في الأسواق العالمية والمحلية بعد صدور البيانات. ثم.";
         assert!(title(text, "f").contains("3.5 في المئة"));
+    }
+
+    #[test]
+    fn a_huge_single_line_gives_a_cut_first_sentence() {
+        let line = vec!["كلمة"; 1_000_000].join(" ");
+        let t = title(&line, "f");
+        assert!(t.ends_with('…') && t.chars().count() <= TITLE_MAX_CHARS + 1, "{t}");
     }
 
     #[test]

@@ -208,3 +208,35 @@ fn documents_arrive_before_loading_finishes() {
     let first = first_batch.expect("no documents");
     assert!(first < 500, "the first batch held every document ({first}): loading is not progressive");
 }
+
+/// Load timing on a big folder, for the closing note (not run by default):
+/// `KHABAR_BENCH_DIR=/tmp/corpus10k cargo test --release --test integration bench_load -- --ignored --nocapture`.
+#[test]
+#[ignore = "measurement; needs KHABAR_BENCH_DIR"]
+fn bench_load_first_batch_and_total() {
+    let Some(dir) = std::env::var_os("KHABAR_BENCH_DIR") else {
+        panic!("set KHABAR_BENCH_DIR to a folder, e.g. one made by make_corpus.py --articles 10000");
+    };
+    for run in 0..3 {
+        let started = Instant::now();
+        let mut job = LoadJob::start(vec![PathBuf::from(&dir)], CorpusOptions::default());
+        let (mut first, mut docs, mut problems) = (None, 0, 0);
+        loop {
+            match job.recv_timeout(Duration::from_secs(60)) {
+                Some(LoadEvent::Documents(d)) => {
+                    first.get_or_insert_with(|| (started.elapsed(), d.len()));
+                    docs += d.len();
+                }
+                Some(LoadEvent::Problems(p)) => problems += p.len(),
+                Some(LoadEvent::Finished(_)) | None => break,
+                Some(LoadEvent::Progress(_)) => {}
+            }
+        }
+        let (first_at, first_len) = first.unwrap_or_default();
+        println!(
+            "run {run}: first batch ({first_len} docs) after {:.1} ms; all {docs} documents + {problems} problems after {:.1} ms",
+            first_at.as_secs_f64() * 1e3,
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+}
