@@ -240,3 +240,73 @@ fn bench_load_first_batch_and_total() {
         );
     }
 }
+
+/// No input makes loading panic: random mixes of header pieces, digits of every script,
+/// Arabic, punctuation, line breaks, BOMs, NULs and stray bytes; loaded documents keep the
+/// invariants (non-empty title, body start inside the text).
+#[test]
+fn random_inputs_never_panic_and_keep_invariants() {
+    const PIECES: &[&[u8]] = &[
+        b"date ",
+        b"DATE\t",
+        b" ",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"-",
+        b"2025",
+        b"10",
+        b"27",
+        b"13",
+        b"45",
+        "٢٠٢٥".as_bytes(),
+        "۱۰".as_bytes(),
+        "٠٩".as_bytes(),
+        "خبر".as_bytes(),
+        "عاجل".as_bytes(),
+        ".".as_bytes(),
+        "؟".as_bytes(),
+        "…".as_bytes(),
+        "- ".as_bytes(),
+        "• ".as_bytes(),
+        b"\"",
+        b"\xEF\xBB\xBF",
+        b"\xFF\xFE",
+        b"\xFE\xFF",
+        b"\x00",
+        b"\x80",
+        b"\xD8",
+        b"\xC7\xE1",
+        b"\x01\x02",
+        b"3.5",
+        b"abc ",
+        b"\t",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut loaded, mut failed) = (0, 0);
+    for case in 0..20_000 {
+        let mut bytes = Vec::new();
+        for _ in 0..next() % 40 {
+            bytes.extend_from_slice(PIECES[(next() % PIECES.len() as u64) as usize]);
+        }
+        let path = PathBuf::from(format!("case{case}.txt"));
+        match khabar::corpus::load_bytes(&bytes, &path, "case.txt") {
+            Ok(doc) => {
+                loaded += 1;
+                assert!(!doc.title.is_empty(), "{bytes:?}");
+                assert!(doc.body_start <= doc.text.chars().count(), "{bytes:?}");
+            }
+            Err(problem) => {
+                failed += 1;
+                assert!(!problem.reason.is_empty());
+            }
+        }
+    }
+    assert!(loaded > 1000 && failed > 1000, "loaded {loaded}, failed {failed}: the generator is off");
+}
