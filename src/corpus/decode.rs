@@ -10,8 +10,9 @@
 //! 5. valid UTF-8 → UTF-8; UTF-8 that is only cut inside its last character, or with a few bad
 //!    sequences among many good multi-byte ones, → UTF-8 with the bad bytes replaced by U+FFFD
 //!    and a warning;
-//! 6. otherwise chardetng guesses a legacy encoding (Windows-1256 for Arabic); any unmappable
-//!    byte becomes U+FFFD with a warning.
+//! 6. otherwise chardetng guesses a legacy encoding twice, plainly and expecting Arabic (as for a
+//!    page from an Arabic country's domain); the guess whose letters keep to one script wins,
+//!    ties going to Arabic (Windows-1256). Any unmappable byte becomes U+FFFD with a warning.
 //!
 //! The decoded text is kept exactly as decoded (line endings included: CRLF stays CRLF) apart
 //! from the removed BOM, so code-point offsets match what any other tool decoding the same file
@@ -110,8 +111,48 @@ fn decode_unmarked(bytes: &[u8]) -> Decoded {
     }
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, true);
-    let encoding = detector.guess(None, false);
+    let encoding = choose_legacy(bytes, detector.guess(None, false), detector.guess(Some(ARABIC_TLD), false));
     decode_with(bytes, encoding, false, Vec::new())
+}
+
+/// A top-level domain of an Arabic-speaking country: chardetng then expects an Arabic encoding
+/// (Windows-1256), which short Arabic files need to be recognised at all.
+const ARABIC_TLD: &[u8] = b"eg";
+
+/// chardetng's plain guess or its guess expecting Arabic: the one whose decoded letters are
+/// more consistently of one script (ties go to the Arabic expectation). Mojibake mixes
+/// scripts (Cyrillic in Windows-1256 gives Arabic and accented Latin letters), so a Russian
+/// Windows-1251 file is not turned into Arabic, while a short Arabic file is not read as KOI8.
+fn choose_legacy(bytes: &[u8], plain: &'static Encoding, arabic: &'static Encoding) -> &'static Encoding {
+    if plain == arabic {
+        return plain;
+    }
+    let purity = |encoding: &'static Encoding| {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        script_purity(&text)
+    };
+    if purity(arabic) >= purity(plain) { arabic } else { plain }
+}
+
+/// Share (0..=1) of the non-ASCII letters that belong to the most common script among them.
+fn script_purity(text: &str) -> f64 {
+    let mut counts = [0usize; 6];
+    for c in text.chars().filter(|c| !c.is_ascii() && c.is_alphabetic()) {
+        let script = match u32::from(c) {
+            0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => 0,
+            0x0400..=0x052F => 1,
+            0x0370..=0x03FF => 2,
+            0x0590..=0x05FF => 3,
+            0x00C0..=0x024F => 4,
+            _ => 5,
+        };
+        if let Some(n) = counts.get_mut(script) {
+            *n += 1;
+        }
+    }
+    let total: usize = counts.iter().sum();
+    let max = counts.iter().copied().max().unwrap_or(0);
+    if total == 0 { 1.0 } else { max as f64 / total as f64 }
 }
 
 /// Decodes with an encoding whose warning the caller already wrote (UTF-8 known to be lossy).
@@ -387,5 +428,28 @@ mod tests {
         assert_eq!(decode(&fixture("binary.txt")), Err(DecodeError::Binary));
         let d = decode(&fixture("truncated-utf8.txt")).unwrap();
         assert_eq!(d.warnings.len(), 1);
+    }
+
+    #[test]
+    fn short_windows_1256_lines_are_read_as_arabic() {
+        for text in ["عاجل: زلزال", "وزير الخارجية يزور القاهرة", "Report from Cairo: الوزير"]
+        {
+            let (bytes, _, _) = WINDOWS_1256.encode(text);
+            let d = decode(&bytes).unwrap();
+            assert_eq!((d.encoding, d.text.as_str()), (WINDOWS_1256, text));
+        }
+    }
+
+    #[test]
+    fn other_legacy_encodings_are_not_forced_to_arabic() {
+        let cases = [
+            (encoding_rs::WINDOWS_1251, "Привет, как дела? Всё хорошо, спасибо."),
+            (encoding_rs::WINDOWS_1252, "Le café où nous étions, à côté de la gare, était fermé."),
+        ];
+        for (encoding, text) in cases {
+            let (bytes, _, _) = encoding.encode(text);
+            let d = decode(&bytes).unwrap();
+            assert_eq!((d.encoding, d.text.as_str()), (encoding, text));
+        }
     }
 }
