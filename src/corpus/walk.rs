@@ -135,7 +135,7 @@ fn entry(path: PathBuf, rel_path: String, meta: &Metadata) -> FileEntry {
 #[cfg(unix)]
 type DirId = (u64, u64);
 #[cfg(not(unix))]
-type DirId = Option<PathBuf>;
+type DirId = PathBuf;
 
 #[cfg(unix)]
 fn dir_id(_path: &Path, meta: &Metadata) -> DirId {
@@ -145,7 +145,7 @@ fn dir_id(_path: &Path, meta: &Metadata) -> DirId {
 
 #[cfg(not(unix))]
 fn dir_id(path: &Path, _meta: &Metadata) -> DirId {
-    path.canonicalize().ok()
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Whether an I/O error is "too many levels of symbolic links".
