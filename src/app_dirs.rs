@@ -19,7 +19,8 @@ pub fn set_override(key: &str, value: PathBuf) {
 }
 
 fn setting(key: &str) -> Option<PathBuf> {
-    let overridden = OVERRIDES.lock().ok().and_then(|o| o.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
+    let overridden =
+        OVERRIDES.lock().ok().and_then(|o| o.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
     overridden.or_else(|| std::env::var_os(key).map(PathBuf::from))
 }
 

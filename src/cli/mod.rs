@@ -11,6 +11,7 @@ mod analyze;
 mod layout_dump;
 mod list;
 mod open;
+mod screenshot;
 mod tag;
 mod train_ner;
 
@@ -34,11 +35,11 @@ pub enum Command {
     Tag(tag::TagArgs),
     /// Retrain the NER model reproducibly from ANERcorp.
     TrainNer(train_ner::TrainNerArgs),
+    /// Render the app without a window and save the window or one pane as a PNG.
+    Screenshot(screenshot::ScreenshotArgs),
     /// Print the Arabic layout of a text file in the "ref-layout 1" format.
     LayoutDump(layout_dump::LayoutDumpArgs),
 }
-
-const SUBCOMMANDS: &[&str] = &["open", "list", "analyze", "tag", "train-ner", "layout-dump", "help"];
 
 /// Parses the process arguments and runs the chosen command.
 pub fn run() -> anyhow::Result<ExitCode> {
@@ -59,6 +60,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Tag(a)) => tag::run(a),
         Some(Command::TrainNer(a)) => train_ner::run(a),
         Some(Command::LayoutDump(a)) => layout_dump::run(a),
+        Some(Command::Screenshot(a)) => screenshot::run(a),
     }
 }
 
@@ -67,7 +69,9 @@ pub fn run() -> anyhow::Result<ExitCode> {
 fn with_open_shortcut(mut args: Vec<OsString>) -> Vec<OsString> {
     if let Some(first) = args.get(1) {
         let s = first.to_string_lossy();
-        let is_sub = SUBCOMMANDS.contains(&s.as_ref()) || s.starts_with('-');
+        let is_sub = s.starts_with('-')
+            || s == "help"
+            || <Cli as clap::CommandFactory>::command().get_subcommands().any(|c| c.get_name() == s);
         if !is_sub && std::path::Path::new(first).exists() {
             args.insert(1, OsString::from("open"));
         }

@@ -104,12 +104,17 @@ fn read_error(err: &io::Error) -> String {
 
 /// Sorts documents for the list: newest first, undated last, then by `rel_path`.
 pub fn sort_documents(documents: &mut [Document]) {
-    documents.sort_by(|a, b| match (a.published, b.published) {
+    documents.sort_by(compare_for_listing);
+}
+
+/// The list order: newest first, undated last, then by `rel_path`.
+pub fn compare_for_listing(a: &Document, b: &Document) -> std::cmp::Ordering {
+    match (a.published, b.published) {
         (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.rel_path.cmp(&b.rel_path)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.rel_path.cmp(&b.rel_path),
-    });
+    }
 }
 
 /// Progress of a load. `files_total`/`bytes_total` grow while the walk runs (`walking`).

@@ -132,7 +132,17 @@ mod tests {
 
     #[test]
     fn non_positions_have_no_range() {
-        for v in ["P3Y", "PT48H", "PAST_REF", "PRESENT_REF", "XXXX-XX-XX", "XXXX-WXX-4", "2025-13", "2025-02-30", ""] {
+        for v in [
+            "P3Y",
+            "PT48H",
+            "PAST_REF",
+            "PRESENT_REF",
+            "XXXX-XX-XX",
+            "XXXX-WXX-4",
+            "2025-13",
+            "2025-02-30",
+            "",
+        ] {
             assert_eq!(timex_range(v), None, "{v}");
         }
     }

@@ -1,8 +1,83 @@
-//! The desktop app.
+//! The desktop app: one file per pane (`documents.rs`, `document.rs`, …), the one shared
+//! selection (`selection.rs`), every user action as a `Command` (`command.rs`) handled in
+//! `app.rs`, theme tokens (`theme.rs`), remembered settings (`settings.rs`).
+
+pub mod analysis;
+pub mod app;
+pub mod command;
+pub mod document;
+pub mod documents;
+pub mod drop;
+pub mod entities;
+pub mod loading;
+pub mod selection;
+pub mod settings;
+pub mod status;
+pub mod theme;
+pub mod timeline;
 
 use std::path::PathBuf;
 
+use crate::corpus::Document;
+
+pub use app::KhabarApp;
+
+/// The panes (and the whole window), as named by screenshots and exports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Pane {
+    Window,
+    Documents,
+    Document,
+    Entities,
+    Timeline,
+}
+
+impl Pane {
+    /// Lower-case name used in file names and the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pane::Window => "window",
+            Pane::Documents => "documents",
+            Pane::Document => "document",
+            Pane::Entities => "entities",
+            Pane::Timeline => "timeline",
+        }
+    }
+}
+
+/// What a pane may read and send: the documents, the selection and the command queue.
+pub struct PaneContext<'a> {
+    pub documents: &'a [Document],
+    /// Indices into `documents` after sorting and filtering (what the lists show).
+    pub visible_documents: &'a [selection::DocumentIndex],
+    pub selection: &'a selection::Selection,
+    pub selection_changed: bool,
+    pub commands: &'a mut command::CommandQueue,
+    pub loading: bool,
+    /// True when a text field has keyboard focus (lists then ignore arrow keys).
+    pub text_input_focused: bool,
+    /// Output: the document row under the pointer this frame.
+    pub hovered_document: Option<selection::DocumentIndex>,
+}
+
 /// Runs the desktop app on `paths` (the last folder or the samples when empty).
-pub fn run_app(_paths: Vec<PathBuf>) -> anyhow::Result<()> {
-    Ok(())
+pub fn run_app(paths: Vec<PathBuf>) -> anyhow::Result<()> {
+    // winit has no drag-and-drop on native Wayland: this build has only the X11 backend, so on a
+    // Wayland desktop the app runs through XWayland (drops work there).
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Khabar")
+            .with_app_id(crate::app_dirs::APP_ID)
+            .with_inner_size([1400.0, 900.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        persist_window: true,
+        ..Default::default()
+    };
+    eframe::run_native(
+        crate::app_dirs::APP_ID,
+        options,
+        Box::new(move |cc| Ok(Box::new(KhabarApp::new(cc, paths)))),
+    )
+    .map_err(|e| anyhow::anyhow!("could not start the window: {e}"))
 }

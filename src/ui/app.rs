@@ -1,0 +1,579 @@
+//! The app: owns the open corpus, the selection, the panes and the settings; lays out the
+//! panels (documents left, document centre, status bottom); handles every [`Command`] in one
+//! place ([`KhabarApp::handle_commands`]).
+
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use std::sync::Arc;
+
+use super::analysis::AnalysisJob;
+use super::command::{Command, CommandQueue};
+use super::document::DocumentPane;
+use super::documents::DocumentsPane;
+use super::entities::EntitiesPane;
+use super::loading::OpenCorpus;
+use super::selection::{Selection, SelectionState};
+use super::settings::{Settings, ThemeChoice};
+use super::status::{self, StatusInfo};
+use super::timeline::{TimelineEvent, TimelineModel, TimelinePane};
+use super::{PaneContext, drop, theme};
+
+/// How long a status-bar message stays.
+const MESSAGE_DURATION: Duration = Duration::from_secs(8);
+
+/// The Khabar desktop app.
+pub struct KhabarApp {
+    settings: Settings,
+    corpus: OpenCorpus,
+    corpus_options: crate::corpus::CorpusOptions,
+    selection: SelectionState,
+    commands: CommandQueue,
+    documents_pane: DocumentsPane,
+    document_pane: DocumentPane,
+    entities_pane: EntitiesPane,
+    timeline_pane: TimelinePane,
+    analysis_job: Option<AnalysisJob>,
+    analyzed: Option<Arc<crate::index::AnalyzedCorpus>>,
+    timeline: TimelineModel,
+    /// Documents after the entity and time filters, sorted for the list.
+    visible: Vec<usize>,
+    visible_key: Option<(usize, Option<String>, Option<(chrono::NaiveDate, chrono::NaiveDate)>, bool)>,
+    /// Where each pane was drawn last frame (points), for pane screenshots.
+    pane_rects: std::collections::HashMap<super::Pane, egui::Rect>,
+    show_errors: bool,
+    folder_pick: Option<Receiver<Option<PathBuf>>>,
+    message: Option<(String, Instant)>,
+    title_shown: String,
+}
+
+impl KhabarApp {
+    /// Creates the app and starts opening `paths` (else the last folder, else the samples).
+    pub fn new(cc: &eframe::CreationContext<'_>, paths: Vec<PathBuf>) -> Self {
+        Self::with_corpus_options(cc, paths, crate::corpus::CorpusOptions::default())
+    }
+
+    /// Like [`Self::new`], with the options every corpus is loaded with (tests inject a slow
+    /// or failing reader through them).
+    pub fn with_corpus_options(
+        cc: &eframe::CreationContext<'_>,
+        paths: Vec<PathBuf>,
+        corpus_options: crate::corpus::CorpusOptions,
+    ) -> Self {
+        theme::install_fonts(&cc.egui_ctx);
+        let settings: Settings =
+            cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+        let mut app = Self {
+            settings,
+            corpus: OpenCorpus::default(),
+            corpus_options: corpus_options.with_notify({
+                let ctx = cc.egui_ctx.clone();
+                move || ctx.request_repaint()
+            }),
+            selection: SelectionState::default(),
+            commands: CommandQueue::default(),
+            documents_pane: DocumentsPane::default(),
+            document_pane: DocumentPane::default(),
+            entities_pane: EntitiesPane::default(),
+            timeline_pane: TimelinePane::default(),
+            analysis_job: None,
+            analyzed: None,
+            timeline: TimelineModel::default(),
+            visible: Vec::new(),
+            visible_key: None,
+            pane_rects: Default::default(),
+            show_errors: false,
+            folder_pick: None,
+            message: None,
+            title_shown: String::new(),
+        };
+        app.apply_theme(&cc.egui_ctx);
+        let start = if !paths.is_empty() {
+            Command::OpenPaths(paths)
+        } else if let Some(last) = app.settings.last_existing_folders() {
+            Command::OpenPaths(last)
+        } else {
+            Command::OpenSamples
+        };
+        app.commands.send(start);
+        app.handle_commands(&cc.egui_ctx);
+        app
+    }
+
+    /// The open corpus (for tests and exports).
+    pub fn corpus(&self) -> &OpenCorpus {
+        &self.corpus
+    }
+
+    /// The current selection (for tests).
+    pub fn selection(&self) -> &Selection {
+        &self.selection.current
+    }
+
+    /// True while loading or analysing.
+    pub fn is_busy(&self) -> bool {
+        self.corpus.is_loading() || self.analysis_job.is_some()
+    }
+
+    /// The corpus model, once analysed.
+    pub fn analyzed(&self) -> Option<&crate::index::AnalyzedCorpus> {
+        self.analyzed.as_deref()
+    }
+
+    /// Where a pane was drawn in the last frame (points).
+    pub fn pane_rect(&self, pane: super::Pane) -> Option<egui::Rect> {
+        self.pane_rects.get(&pane).copied()
+    }
+
+    /// Opens the document whose relative path or file name is `path`.
+    pub fn open_document_by_path(&mut self, path: &str) -> bool {
+        let found = self.corpus.documents().iter().position(|d| {
+            d.rel_path == path || d.path.file_name().is_some_and(|n| n.to_string_lossy() == path)
+        });
+        if let Some(i) = found {
+            self.commands.send(Command::SelectDocument(i));
+        }
+        found.is_some()
+    }
+
+    /// Selects the entity whose canonical name or an alias matches `name` (Arabic-normalised).
+    pub fn select_entity_by_name(&mut self, name: &str) -> bool {
+        let Some(analyzed) = &self.analyzed else { return false };
+        let needle = crate::arabic::normalize(name.trim());
+        let found = analyzed.entities.iter().find(|e| {
+            crate::arabic::normalize(&e.canonical) == needle
+                || e.aliases.iter().any(|a| crate::arabic::normalize(a) == needle)
+        });
+        if let Some(e) = found {
+            self.commands.send(Command::SelectEntity(Some(e.id.clone())));
+        }
+        found.is_some()
+    }
+
+    /// Queues a command as if a pane had sent it (for tests and scripted use).
+    pub fn send(&mut self, command: Command) {
+        self.commands.send(command);
+    }
+
+    /// The window title for the open corpus.
+    pub fn window_title(&self) -> String {
+        match self.corpus.display_name() {
+            Some(name) => format!("Khabar — {name}"),
+            None => "Khabar".to_owned(),
+        }
+    }
+
+    fn apply_theme(&self, ctx: &egui::Context) {
+        let pref = match self.settings.theme {
+            ThemeChoice::System => egui::ThemePreference::System,
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+        };
+        ctx.set_theme(pref);
+    }
+
+    fn show_message(&mut self, text: impl Into<String>) {
+        self.message = Some((text.into(), Instant::now()));
+    }
+
+    /// Handles every queued command: the only place that changes the selection, opens
+    /// corpora or starts jobs.
+    fn handle_commands(&mut self, ctx: &egui::Context) {
+        for (command, sent_from) in self.commands.drain() {
+            log_command(&command, sent_from);
+            match command {
+                Command::OpenPaths(paths) => self.open_paths(paths),
+                Command::OpenSamples => match crate::app_dirs::materialize_samples() {
+                    Ok(dir) => self.open_paths(vec![dir]),
+                    Err(e) => self.show_message(format!("Could not prepare the sample articles: {e}")),
+                },
+                Command::PickFolder => self.pick_folder(),
+                Command::CancelLoading => {
+                    self.corpus.cancel();
+                    self.show_message("Loading cancelled");
+                }
+                Command::SelectDocument(index) => {
+                    let sel =
+                        Selection { document: Some(index), target: None, ..self.selection.current.clone() };
+                    self.selection.set(sel);
+                }
+                Command::OpenAt(target) => {
+                    let sel = Selection {
+                        document: Some(target.document),
+                        target: Some(target),
+                        ..self.selection.current.clone()
+                    };
+                    self.selection.set(sel);
+                }
+                Command::SelectEntity(entity) => {
+                    let sel = Selection { entity, ..self.selection.current.clone() };
+                    self.selection.set(sel);
+                }
+                Command::SelectTimeRange(range) => {
+                    let sel = Selection { time_range: range, ..self.selection.current.clone() };
+                    self.selection.set(sel);
+                }
+                Command::ClearSelection => {
+                    let sel = Selection { document: self.selection.current.document, ..Default::default() };
+                    self.selection.set(sel);
+                }
+                Command::ToggleErrorList => self.show_errors = !self.show_errors,
+                Command::ClearRecent => self.settings.recent_folders.clear(),
+                Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            }
+        }
+    }
+
+    fn open_paths(&mut self, paths: Vec<PathBuf>) {
+        let missing: Vec<String> =
+            paths.iter().filter(|p| !p.exists()).map(|p| p.display().to_string()).collect();
+        if !missing.is_empty() {
+            self.show_message(format!("Not found: {}", missing.join(", ")));
+            return;
+        }
+        let is_samples =
+            paths.len() == 1 && paths.first().is_some_and(|p| crate::app_dirs::is_samples_dir(p));
+        if !is_samples {
+            self.settings.remember_opened(&paths);
+        } else {
+            self.settings.last_folders.clear();
+        }
+        self.selection.set(Selection::default());
+        self.show_errors = false;
+        self.analysis_job = None;
+        self.analyzed = None;
+        self.timeline = TimelineModel::default();
+        self.visible_key = None;
+        self.corpus = OpenCorpus::open(paths, is_samples, self.corpus_options.clone());
+    }
+
+    fn pick_folder(&mut self) {
+        if self.folder_pick.is_some() {
+            return;
+        }
+        let start = self.settings.recent_folders.first().cloned().or_else(dirs::home_dir);
+        let mut dialog = rfd::AsyncFileDialog::new().set_title("Open a folder of articles");
+        if let Some(start) = start {
+            dialog = dialog.set_directory(start);
+        }
+        let future = dialog.pick_folder();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new().name("khabar-folder-dialog".into()).spawn(move || {
+            let picked = pollster::block_on(future).map(|h| h.path().to_path_buf());
+            tx.send(picked).ok();
+        });
+        match spawned {
+            Ok(_) => self.folder_pick = Some(rx),
+            Err(e) => self.show_message(format!("Could not open the folder dialog: {e}")),
+        }
+    }
+
+    fn poll_folder_pick(&mut self) {
+        let Some(rx) = &self.folder_pick else { return };
+        match rx.try_recv() {
+            Ok(Some(path)) => {
+                self.folder_pick = None;
+                self.commands.send(Command::OpenPaths(vec![path]));
+            }
+            Ok(None) => {
+                self.folder_pick = None;
+                self.show_message(
+                    "No folder chosen. (If no dialog appeared, this desktop has no file-chooser portal or zenity: \
+                     drag a folder onto the window or run `khabar open FOLDER`.)",
+                );
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.folder_pick = None;
+                self.show_message("The folder dialog failed");
+            }
+        }
+    }
+
+    /// Starts the analysis once loading finished; takes its result when done.
+    fn poll_analysis(&mut self, ctx: &egui::Context) {
+        if !self.corpus.is_loading()
+            && self.analyzed.is_none()
+            && self.analysis_job.is_none()
+            && !self.corpus.documents().is_empty()
+        {
+            let notify_ctx = ctx.clone();
+            self.analysis_job = AnalysisJob::start(
+                self.corpus.documents().to_vec(),
+                crate::index::AliasEdits::new(),
+                move || notify_ctx.request_repaint(),
+            );
+        }
+        let Some(job) = &self.analysis_job else { return };
+        match job.try_take() {
+            Ok(Some(analyzed)) => {
+                self.timeline = timeline_model(&analyzed);
+                self.analyzed = Some(Arc::new(analyzed));
+                self.analysis_job = None;
+                self.visible_key = None;
+            }
+            Ok(None) => ctx.request_repaint_after(Duration::from_millis(100)),
+            Err(()) => {
+                self.analysis_job = None;
+                self.show_message("The analysis stopped unexpectedly");
+            }
+        }
+    }
+
+    /// Recomputes the documents list when the corpus or the filters changed.
+    fn update_visible(&mut self) {
+        let sel = &self.selection.current;
+        let key = (self.corpus.sorted().len(), sel.entity.clone(), sel.time_range, self.analyzed.is_some());
+        if self.visible_key.as_ref() == Some(&key) {
+            return;
+        }
+        let mut visible = self.corpus.sorted().to_vec();
+        if let Some(analyzed) = &self.analyzed {
+            if let Some(id) = &sel.entity
+                && let Some(e) = analyzed.entity_by_id(id)
+            {
+                let docs = analyzed.documents_with(e);
+                visible.retain(|d| docs.binary_search(d).is_ok());
+            }
+            if let Some((from, to)) = sel.time_range {
+                let (a, b) = (
+                    crate::extract::timex_range::day_number(from),
+                    crate::extract::timex_range::day_number(to),
+                );
+                let mut in_range = vec![false; self.corpus.documents().len()];
+                for (day, doc) in &self.timeline.publications {
+                    if (a..=b).contains(day)
+                        && let Some(x) = in_range.get_mut(*doc)
+                    {
+                        *x = true;
+                    }
+                }
+                for e in &self.timeline.events {
+                    if e.last_day >= a
+                        && e.first_day <= b
+                        && let Some(x) = in_range.get_mut(e.document)
+                    {
+                        *x = true;
+                    }
+                }
+                visible.retain(|d| in_range.get(*d).copied().unwrap_or(false));
+            }
+        }
+        self.visible = visible;
+        self.visible_key = Some(key);
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let open = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::O);
+        let quit = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Q);
+        if ctx.input_mut(|i| i.consume_shortcut(&open)) {
+            self.commands.send(Command::PickFolder);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&quit)) {
+            self.commands.send(Command::Quit);
+        }
+        if ctx.input(|i| i.key_pressed(egui::Key::Escape)) && ctx.memory(|m| m.focused().is_none()) {
+            self.commands.send(Command::ClearSelection);
+        }
+    }
+
+    fn menu_ui(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.add(egui::Button::new("Open folder…").shortcut_text("Ctrl+O")).clicked() {
+                    self.commands.send(Command::PickFolder);
+                }
+                ui.menu_button("Recent folders", |ui| {
+                    if self.settings.recent_folders.is_empty() {
+                        ui.label("None yet");
+                    }
+                    for folder in self.settings.recent_folders.clone() {
+                        let exists = folder.is_dir();
+                        let button = ui.add_enabled(exists, egui::Button::new(folder.display().to_string()));
+                        if button.clicked() {
+                            self.commands.send(Command::OpenPaths(vec![folder]));
+                        }
+                    }
+                    ui.separator();
+                    if ui.button("Clear recent folders").clicked() {
+                        self.commands.send(Command::ClearRecent);
+                    }
+                });
+                if ui.button("Open sample articles").clicked() {
+                    self.commands.send(Command::OpenSamples);
+                }
+                ui.separator();
+                if ui.add(egui::Button::new("Quit").shortcut_text("Ctrl+Q")).clicked() {
+                    self.commands.send(Command::Quit);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                let mut theme = self.settings.theme;
+                ui.radio_value(&mut theme, ThemeChoice::System, "System theme");
+                ui.radio_value(&mut theme, ThemeChoice::Light, "Light theme");
+                ui.radio_value(&mut theme, ThemeChoice::Dark, "Dark theme");
+                if theme != self.settings.theme {
+                    self.settings.theme = theme;
+                    self.apply_theme(ui.ctx());
+                }
+                ui.separator();
+                if ui.button("Files that could not be loaded…").clicked() {
+                    self.commands.send(Command::ToggleErrorList);
+                }
+            });
+        });
+    }
+}
+
+impl eframe::App for KhabarApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if self.corpus.poll() {
+            ctx.request_repaint_after(Duration::from_millis(50));
+        }
+        self.poll_analysis(ctx);
+        self.poll_folder_pick();
+        if self.folder_pick.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        if self.message.as_ref().is_some_and(|(_, at)| at.elapsed() > MESSAGE_DURATION) {
+            self.message = None;
+        }
+        // Open the newest document once the first ones arrive.
+        if self.selection.current.document.is_none()
+            && let Some(&first) = self.corpus.sorted().first()
+        {
+            self.commands.send(Command::SelectDocument(first));
+        }
+        self.selection.on_frame_start(self.corpus.documents().len());
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let dropped = drop::take_dropped(&ctx);
+        if !dropped.is_empty() {
+            self.commands.send(Command::OpenPaths(dropped));
+        }
+        self.shortcuts(&ctx);
+        let title = self.window_title();
+        if title != self.title_shown {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title_shown = title;
+        }
+
+        egui::Panel::top("khabar.menu").show(ui, |ui| self.menu_ui(ui));
+
+        self.update_visible();
+        let Self {
+            corpus,
+            selection,
+            commands,
+            documents_pane,
+            document_pane,
+            entities_pane,
+            timeline_pane,
+            message,
+            analyzed,
+            pane_rects,
+            analysis_job,
+            timeline,
+            visible,
+            ..
+        } = self;
+        let text_input_focused = ctx.memory(|m| m.focused().is_some());
+        let mut pane_ctx = PaneContext {
+            documents: corpus.documents(),
+            visible_documents: visible,
+            selection: &selection.current,
+            selection_changed: selection.changed(),
+            commands,
+            loading: corpus.is_loading(),
+            text_input_focused,
+            hovered_document: None,
+        };
+        let info = StatusInfo {
+            progress: corpus.progress(),
+            analysis_progress: analysis_job.as_ref().map(|j| j.progress()),
+            problems: corpus.problems().len(),
+            ignored: corpus.ignored(),
+            message: message.as_ref().map(|(m, _)| m.as_str()),
+        };
+        egui::Panel::bottom("khabar.status").show(ui, |ui| status::status_bar_ui(ui, &mut pane_ctx, &info));
+        let r = egui::Panel::left("khabar.documents")
+            .resizable(true)
+            .default_size(340.0)
+            .min_size(200.0)
+            .show(ui, |ui| documents_pane.ui(ui, &mut pane_ctx));
+        pane_rects.insert(super::Pane::Documents, r.response.rect);
+        let r = egui::Panel::right("khabar.entities")
+            .resizable(true)
+            .default_size(300.0)
+            .min_size(180.0)
+            .show(ui, |ui| entities_pane.ui(ui, &mut pane_ctx, analyzed.as_deref()));
+        pane_rects.insert(super::Pane::Entities, r.response.rect);
+        let r = egui::Panel::bottom("khabar.timeline")
+            .resizable(true)
+            .default_size(220.0)
+            .min_size(120.0)
+            .show(ui, |ui| timeline_pane.ui(ui, &mut pane_ctx, timeline));
+        pane_rects.insert(super::Pane::Timeline, r.response.rect);
+        let r = egui::CentralPanel::default()
+            .show(ui, |ui| document_pane.ui(ui, &mut pane_ctx, analyzed.as_deref()));
+        pane_rects.insert(super::Pane::Document, r.response.rect);
+        pane_rects.insert(super::Pane::Window, ctx.content_rect());
+        if let Some(d) = pane_ctx.hovered_document {
+            selection.hover_document(d);
+        }
+
+        if self.show_errors {
+            let mut open = true;
+            status::error_list_ui(&ctx, &mut open, self.corpus.problems());
+            self.show_errors = open;
+        }
+        drop::overlay_ui(&ctx);
+        self.handle_commands(&ctx);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+}
+
+fn log_command(command: &Command, sent_from: &std::panic::Location<'_>) {
+    if std::env::var_os("KHABAR_LOG_COMMANDS").is_some() {
+        eprintln!("command {command:?} from {sent_from}");
+    }
+}
+
+/// The timeline's data from the analysed corpus: publication dates (header, else inferred) and
+/// every event whose value is a calendar position.
+pub fn timeline_model(analyzed: &crate::index::AnalyzedCorpus) -> TimelineModel {
+    use crate::extract::timex_range::{day_number, timex_range};
+    let mut model = TimelineModel::default();
+    for (i, d) in analyzed.documents.iter().enumerate() {
+        match d.doc.published.or(d.analysis.published_inferred.as_ref().map(|p| p.date)) {
+            Some(date) => model.publications.push((day_number(date), i)),
+            None => model.undated_documents += 1,
+        }
+    }
+    for e in &analyzed.events {
+        let Some((first, last)) = timex_range(&e.value) else { continue };
+        let Some(doc) = analyzed.documents.get(e.document) else { continue };
+        let sentence_text: String =
+            doc.doc.text.chars().skip(e.start).take(e.end.saturating_sub(e.start)).collect();
+        model.events.push(TimelineEvent {
+            document: e.document,
+            sentence: e.start..e.end,
+            first_day: day_number(first),
+            last_day: day_number(last),
+            value: e.value.clone(),
+            entities: e
+                .entities
+                .iter()
+                .filter_map(|&id| analyzed.entities.get(id).map(|x| x.id.clone()))
+                .collect(),
+            sentence_text,
+        });
+    }
+    model
+}

@@ -1,0 +1,147 @@
+//! The open corpus as the UI sees it: documents arriving from the background loading job
+//! (shown as they load), problems, progress, and the sorted order (newest first, undated
+//! last). Polled once per frame; never blocks the UI thread.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::corpus::{self, Document, FileProblem};
+
+use super::status::Progress;
+
+/// Re-sort at most this often while documents stream in.
+const RESORT_INTERVAL_MS: u128 = 150;
+
+/// The corpus currently open in the app.
+#[derive(Default)]
+pub struct OpenCorpus {
+    roots: Vec<PathBuf>,
+    is_samples: bool,
+    documents: Vec<Document>,
+    problems: Vec<FileProblem>,
+    ignored: usize,
+    sorted: Vec<usize>,
+    sorted_len: usize,
+    last_sort: Option<Instant>,
+    job: Option<corpus::LoadJob>,
+    progress: Progress,
+    started: Option<Instant>,
+    /// Time from opening to the first document shown, and to everything loaded.
+    pub first_document_after: Option<std::time::Duration>,
+    pub all_loaded_after: Option<std::time::Duration>,
+}
+
+impl OpenCorpus {
+    /// Starts loading `roots` in the background.
+    pub fn open(roots: Vec<PathBuf>, is_samples: bool, options: corpus::CorpusOptions) -> Self {
+        let job = corpus::LoadJob::start(roots.clone(), options);
+        Self { roots, is_samples, job: Some(job), started: Some(Instant::now()), ..Default::default() }
+    }
+
+    /// Takes what the loading job produced since the last frame. Returns true while loading.
+    pub fn poll(&mut self) -> bool {
+        let Some(job) = &mut self.job else { return false };
+        let mut finished = false;
+        for event in job.poll() {
+            match event {
+                corpus::LoadEvent::Documents(mut docs) => self.documents.append(&mut docs),
+                corpus::LoadEvent::Problems(mut problems) => self.problems.append(&mut problems),
+                corpus::LoadEvent::Progress(p) => {
+                    self.progress = Progress {
+                        files_done: p.files_done as u64,
+                        files_total: p.files_total as u64,
+                        bytes_done: p.bytes_done,
+                        bytes_total: p.bytes_total,
+                    }
+                }
+                corpus::LoadEvent::Finished(summary) => {
+                    self.ignored = summary.ignored.len();
+                    finished = true;
+                }
+            }
+        }
+        if self.first_document_after.is_none() && !self.documents.is_empty() {
+            self.first_document_after = self.started.map(|s| s.elapsed());
+        }
+        let due = self.last_sort.is_none_or(|t| t.elapsed().as_millis() >= RESORT_INTERVAL_MS);
+        if finished || (due && self.sorted_len != self.documents.len()) {
+            self.resort();
+        }
+        if finished {
+            self.job = None;
+            self.all_loaded_after = self.started.map(|s| s.elapsed());
+            self.problems.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        }
+        !finished
+    }
+
+    fn resort(&mut self) {
+        let mut order: Vec<usize> = (0..self.documents.len()).collect();
+        let docs = &self.documents;
+        order.sort_by(|&a, &b| match (docs.get(a), docs.get(b)) {
+            (Some(x), Some(y)) => corpus::compare_for_listing(x, y),
+            _ => std::cmp::Ordering::Equal,
+        });
+        self.sorted = order;
+        self.sorted_len = self.documents.len();
+        self.last_sort = Some(Instant::now());
+    }
+
+    /// Stops the loading job (documents loaded so far stay).
+    pub fn cancel(&mut self) {
+        if let Some(job) = self.job.take() {
+            job.cancel();
+            self.resort();
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Progress while loading.
+    pub fn progress(&self) -> Option<Progress> {
+        self.job.as_ref().map(|_| self.progress)
+    }
+
+    pub fn documents(&self) -> &[Document] {
+        &self.documents
+    }
+
+    /// Document indices, newest first, undated last.
+    pub fn sorted(&self) -> &[usize] {
+        &self.sorted
+    }
+
+    pub fn problems(&self) -> &[FileProblem] {
+        &self.problems
+    }
+
+    pub fn ignored(&self) -> usize {
+        self.ignored
+    }
+
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// "Sample articles", the folder name, or "a, b" for several folders.
+    pub fn display_name(&self) -> Option<String> {
+        if self.is_samples {
+            return Some("Sample articles".to_owned());
+        }
+        if self.roots.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = self
+            .roots
+            .iter()
+            .map(|r| {
+                r.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| r.display().to_string())
+            })
+            .collect();
+        Some(names.join(", "))
+    }
+}

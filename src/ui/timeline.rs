@@ -1,0 +1,345 @@
+//! Timeline pane (egui_plot): publication dates and the dates mentioned in the text as two
+//! series of bucketed counts (day / week / month / year by zoom), the individual events as
+//! clickable markers (ranges as spans) when few enough are in view, a "no date" count, hover
+//! with the event's sentence, click → `OpenAt` the sentence, Shift+drag → brush a time range
+//! (`SelectTimeRange`). Reads `Selection::{entity, time_range, target}`.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use chrono::{Datelike as _, NaiveDate};
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, Span};
+
+use super::PaneContext;
+use super::command::Command;
+use super::selection::{DocumentIndex, TextTarget};
+use super::theme;
+use crate::extract::timex_range::day_number;
+
+/// Show individual event markers only when at most this many are in view.
+const MAX_MARKERS: usize = 3000;
+
+/// One mentioned-date event: a sentence with a resolved date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineEvent {
+    pub document: DocumentIndex,
+    /// Sentence range in the document (code points).
+    pub sentence: Range<usize>,
+    /// First and last day covered (days since 1970-01-01, inclusive).
+    pub first_day: i64,
+    pub last_day: i64,
+    /// TIMEX3 value as found.
+    pub value: String,
+    /// Corpus-level entity ids in the sentence.
+    pub entities: Vec<String>,
+    /// The sentence text (for hover).
+    pub sentence_text: String,
+}
+
+/// What the timeline shows, built from the corpus.
+#[derive(Clone, Debug, Default)]
+pub struct TimelineModel {
+    /// (day, document) for every document with a publication date (header or inferred).
+    pub publications: Vec<(i64, DocumentIndex)>,
+    pub events: Vec<TimelineEvent>,
+    /// Documents with no publication date at all.
+    pub undated_documents: usize,
+}
+
+/// Bucket size by zoom level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bucket {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Bucket {
+    /// Picks the bucket so that the visible span holds at most ~150 buckets.
+    pub fn for_span(days: f64) -> Self {
+        if days <= 150.0 {
+            Self::Day
+        } else if days <= 7.0 * 150.0 {
+            Self::Week
+        } else if days <= 30.0 * 150.0 {
+            Self::Month
+        } else {
+            Self::Year
+        }
+    }
+
+    /// The bucket's first day and length in days for a given day.
+    pub fn bucket_of(self, day: i64) -> (i64, i64) {
+        let Some(date) = date_of_day(day) else { return (day, 1) };
+        match self {
+            Self::Day => (day, 1),
+            Self::Week => {
+                let start = day - i64::from(date.weekday().num_days_from_monday());
+                (start, 7)
+            }
+            Self::Month => {
+                let first = date.with_day(1).unwrap_or(date);
+                let len = days_in_month(first);
+                (day_number(first), len)
+            }
+            Self::Year => {
+                let first = NaiveDate::from_ymd_opt(date.year(), 1, 1).unwrap_or(date);
+                let len = if date.leap_year() { 366 } else { 365 };
+                (day_number(first), len)
+            }
+        }
+    }
+}
+
+fn days_in_month(first: NaiveDate) -> i64 {
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    };
+    next.map(|n| (n - first).num_days()).unwrap_or(30)
+}
+
+/// The date of a day number (days since 1970-01-01).
+pub fn date_of_day(day: i64) -> Option<NaiveDate> {
+    let days = i32::try_from(day + 719_163).ok()?;
+    NaiveDate::from_num_days_from_ce_opt(days)
+}
+
+/// Axis label for a day at the given zoom (visible span in days).
+pub fn axis_label(day: f64, span_days: f64) -> String {
+    let Some(d) = date_of_day(day.round() as i64) else { return String::new() };
+    if span_days > 3.0 * 365.0 {
+        d.format("%Y").to_string()
+    } else if span_days > 90.0 {
+        d.format("%Y-%m").to_string()
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// Counts per bucket: (bucket start day, bucket length, count).
+pub fn bucket_counts(days: impl Iterator<Item = i64>, bucket: Bucket) -> Vec<(i64, i64, usize)> {
+    let mut counts: BTreeMap<i64, (i64, usize)> = BTreeMap::new();
+    for day in days {
+        let (start, len) = bucket.bucket_of(day);
+        let e = counts.entry(start).or_insert((len, 0));
+        e.1 += 1;
+    }
+    counts.into_iter().map(|(s, (l, c))| (s, l, c)).collect()
+}
+
+/// Pane-local state: the brush being dragged and cached buckets.
+#[derive(Default)]
+pub struct TimelinePane {
+    brush_start: Option<f64>,
+    reset_requested: bool,
+}
+
+impl TimelinePane {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, model: &TimelineModel) {
+        let dark = ui.visuals().dark_mode;
+        let (pub_color, event_color) = theme::timeline_series(dark);
+        let entity = ctx.selection.entity.clone();
+        let events: Vec<&TimelineEvent> = model
+            .events
+            .iter()
+            .filter(|e| entity.as_ref().is_none_or(|id| e.entities.iter().any(|x| x == id)))
+            .collect();
+        ui.horizontal(|ui| {
+            ui.heading("Timeline");
+            ui.label(
+                egui::RichText::new(format!("{} publication dates", model.publications.len()))
+                    .color(pub_color),
+            );
+            ui.label(egui::RichText::new(format!("{} mentioned dates", events.len())).color(event_color));
+            if model.undated_documents > 0 {
+                ui.label(
+                    egui::RichText::new(format!("{} no date", model.undated_documents))
+                        .color(theme::weak_text(ui)),
+                )
+                .on_hover_text("Documents without a header date and without an inferred date");
+            }
+            if let Some((a, b)) = ctx.selection.time_range {
+                if ui.button(format!("✕ {a} – {b}")).on_hover_text("Clear the time filter").clicked() {
+                    ctx.commands.send(Command::SelectTimeRange(None));
+                }
+            }
+            if ui.button("Reset view").clicked() {
+                self.reset_requested = true;
+            }
+            ui.label(
+                egui::RichText::new("Shift+drag: filter by time · drag: pan · scroll: zoom")
+                    .small()
+                    .color(theme::weak_text(ui)),
+            );
+        });
+        if model.publications.is_empty() && model.events.is_empty() {
+            ui.centered_and_justified(|ui| ui.label(if ctx.loading { "Loading…" } else { "No dates yet" }));
+            return;
+        }
+        let shift = ui.input(|i| i.modifiers.shift);
+        let mut plot = Plot::new("khabar.timeline")
+            .allow_zoom([true, false])
+            .allow_scroll([true, false])
+            .allow_drag([!shift, false])
+            .allow_boxed_zoom(false)
+            .show_y(false)
+            .y_axis_min_width(24.0)
+            .x_axis_formatter(|mark, range| axis_label(mark.value, range.end() - range.start()))
+            .label_formatter(|_| None);
+        if std::mem::take(&mut self.reset_requested) {
+            plot = plot.reset();
+        }
+        let selected_target = ctx.selection.target.clone();
+        let brush = &mut self.brush_start;
+        let response = plot.show(ui, |pu| {
+            let bounds = pu.plot_bounds();
+            let span_days = bounds.width().max(1.0);
+            let bucket = Bucket::for_span(span_days);
+            let pubs = bucket_counts(model.publications.iter().map(|(d, _)| *d), bucket);
+            let mentioned = bucket_counts(events.iter().map(|e| e.first_day), bucket);
+            let bars = |counts: &[(i64, i64, usize)], side: f64| -> Vec<Bar> {
+                counts
+                    .iter()
+                    .map(|&(start, len, count)| {
+                        let width = len as f64 * 0.45;
+                        Bar::new(start as f64 + len as f64 * (0.25 + side * 0.5), count as f64).width(width)
+                    })
+                    .collect()
+            };
+            pu.bar_chart(BarChart::new("Publication dates", bars(&pubs, 0.0)).color(pub_color));
+            pu.bar_chart(BarChart::new("Mentioned dates", bars(&mentioned, 1.0)).color(event_color));
+            let max = pubs.iter().chain(mentioned.iter()).map(|c| c.2).max().unwrap_or(1) as f64;
+            // Individual events under the axis, in lanes, when few enough are in view.
+            let (x0, x1) = (bounds.min()[0], bounds.max()[0]);
+            let in_view: Vec<(usize, &&TimelineEvent)> = events
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| (e.last_day as f64) >= x0 && (e.first_day as f64) <= x1)
+                .collect();
+            let lane_y = |i: usize| -(max * 0.12) * (1.0 + (i % 4) as f64);
+            let mut markers = Vec::new();
+            if in_view.len() <= MAX_MARKERS {
+                for (i, e) in &in_view {
+                    let y = lane_y(*i);
+                    if e.last_day > e.first_day {
+                        let line = Line::new(
+                            "range",
+                            PlotPoints::new(vec![[e.first_day as f64, y], [e.last_day as f64 + 1.0, y]]),
+                        )
+                        .color(event_color)
+                        .width(3.0)
+                        .allow_hover(false);
+                        pu.line(line);
+                    }
+                    markers.push([e.first_day as f64 + 0.5, y]);
+                }
+                pu.points(
+                    Points::new("events", markers.clone()).color(event_color).radius(3.5).allow_hover(false),
+                );
+            }
+            if let Some(t) = &selected_target
+                && let Some(e) = events.iter().find(|e| e.document == t.document && e.sentence == t.range)
+            {
+                pu.vline(egui_plot::VLine::new("selected", e.first_day as f64 + 0.5).color(event_color));
+            }
+            if let Some((a, b)) = ctx.selection.time_range {
+                pu.span(
+                    Span::new("filter", day_number(a) as f64..=(day_number(b) + 1) as f64)
+                        .fill(theme::focus_sentence(dark)),
+                );
+            }
+            // Brushing with Shift+drag.
+            let resp = pu.response().clone();
+            let pointer = pu.pointer_coordinate();
+            if shift && resp.drag_started() {
+                *brush = pointer.map(|p| p.x);
+            }
+            if let (Some(start), Some(p)) = (*brush, pointer) {
+                pu.span(
+                    Span::new("brush", start.min(p.x)..=start.max(p.x)).fill(theme::focus_sentence(dark)),
+                );
+            }
+            let mut brushed = None;
+            if resp.drag_stopped()
+                && let (Some(start), Some(p)) = (brush.take(), pointer)
+            {
+                let (a, b) = (start.min(p.x).floor() as i64, start.max(p.x).floor() as i64);
+                if let (Some(a), Some(b)) = (date_of_day(a), date_of_day(b)) {
+                    brushed = Some((a, b));
+                }
+            }
+            // Nearest marker under the pointer (screen distance).
+            let hovered = pointer.and_then(|p| {
+                let screen = pu.screen_from_plot(p);
+                in_view
+                    .iter()
+                    .zip(markers.iter())
+                    .map(|((_, e), m)| {
+                        (e, pu.screen_from_plot(egui_plot::PlotPoint::new(m[0], m[1])).distance(screen))
+                    })
+                    .filter(|(_, d)| *d < 8.0)
+                    .min_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(e, _)| (**e).clone())
+            });
+            (hovered, brushed)
+        });
+        let (hovered, brushed) = response.inner;
+        if let Some(range) = brushed {
+            ctx.commands.send(Command::SelectTimeRange(Some(range)));
+        }
+        if let Some(e) = hovered {
+            let text = format!(
+                "{}  ·  {}",
+                e.value,
+                ctx.documents.get(e.document).map(|d| d.rel_path.as_str()).unwrap_or("")
+            );
+            response.response.clone().on_hover_ui(|ui| {
+                ui.label(egui::RichText::new(text).small());
+                ui.add(egui::Label::new(&e.sentence_text).wrap());
+            });
+            if response.response.clicked() {
+                ctx.commands
+                    .send(Command::OpenAt(TextTarget { document: e.document, range: e.sentence.clone() }));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_size_grows_with_zoom_span() {
+        assert_eq!(Bucket::for_span(30.0), Bucket::Day);
+        assert_eq!(Bucket::for_span(400.0), Bucket::Week);
+        assert_eq!(Bucket::for_span(2000.0), Bucket::Month);
+        assert_eq!(Bucket::for_span(20000.0), Bucket::Year);
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_months_have_their_length() {
+        let d = day_number(NaiveDate::from_ymd_opt(2025, 10, 30).unwrap()); // Thursday
+        assert_eq!(Bucket::Week.bucket_of(d), (d - 3, 7));
+        let feb = day_number(NaiveDate::from_ymd_opt(2024, 2, 10).unwrap());
+        assert_eq!(Bucket::Month.bucket_of(feb).1, 29);
+    }
+
+    #[test]
+    fn counts_per_bucket() {
+        let base = day_number(NaiveDate::from_ymd_opt(2025, 1, 1).unwrap());
+        let c = bucket_counts([base, base, base + 40].into_iter(), Bucket::Month);
+        assert_eq!(c.iter().map(|x| x.2).collect::<Vec<_>>(), vec![2, 1]);
+    }
+
+    #[test]
+    fn axis_labels_follow_zoom() {
+        let d = day_number(NaiveDate::from_ymd_opt(2025, 10, 27).unwrap()) as f64;
+        assert_eq!(axis_label(d, 5000.0), "2025");
+        assert_eq!(axis_label(d, 200.0), "2025-10");
+        assert_eq!(axis_label(d, 20.0), "2025-10-27");
+    }
+}
