@@ -1,13 +1,106 @@
-//! `khabar analyze` (not yet built).
+//! `khabar analyze PATH… --format json|jsonl|csv [--out FILE] [--aliases FILE]`: loads the
+//! articles, analyses them in parallel (rayon), clusters aliases across the corpus and writes
+//! the `khabar.analysis/1` object, per-document `khabar.document/1` records, or the mentions
+//! CSV. Output order is deterministic (documents sorted by path). Exit status: 0 all files
+//! handled, 1 some files listed as errors, 2 could not run.
 
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::Args, Debug)]
-pub struct AnalyzeArgs {
-    /// Inputs.
-    pub inputs: Vec<String>,
+use khabar::corpus::{CorpusOptions, load_all};
+use khabar::index::output::{corpus_json, document_record, write_mentions_csv};
+use khabar::index::{AliasEdits, AnalyzedCorpus, analyze_all};
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// One `khabar.analysis/1` object (documents, entities with aliases, events, errors).
+    #[default]
+    Json,
+    /// One `khabar.document/1` record per line, entity ids local to the document (d:0, d:1, …).
+    Jsonl,
+    /// One row per mention: document,entity_id,type,canonical,start,end,text.
+    Csv,
 }
 
-pub fn run(_args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+/// Analyse folders or files.
+///
+/// `times` holds whatever the time-expression extractor finds (empty until that issue lands);
+/// events are sentences with a resolved date.
+#[derive(clap::Args, Debug)]
+pub struct AnalyzeArgs {
+    /// Folders or article files.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+    /// Write to this file instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Alias edits to apply (a khabar.aliases/1 file, as saved by the app).
+    #[arg(long)]
+    pub aliases: Option<PathBuf>,
+}
+
+pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    for p in &args.inputs {
+        if !p.exists() {
+            anyhow::bail!("no such file or folder: {}", p.display());
+        }
+    }
+    let edits = match &args.aliases {
+        Some(path) => AliasEdits::load(path)?,
+        None => AliasEdits::new(),
+    };
+    let report = load_all(args.inputs.clone(), CorpusOptions::default());
+    let mut docs = report.documents;
+    docs.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    let analyses = analyze_all(&docs);
+    let mut corpus = AnalyzedCorpus::build(docs, analyses, &edits);
+    let mut problems = report.problems;
+    problems.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    corpus.problems = problems;
+
+    let result = match &args.out {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            write_output(&corpus, args.format, BufWriter::new(file))
+        }
+        None => write_output(&corpus, args.format, BufWriter::new(io::stdout().lock())),
+    };
+    match result {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        Err(e) => return Err(e.into()),
+    }
+    if args.format != Format::Json {
+        for p in &corpus.problems {
+            eprintln!("khabar: {}: {}", p.reason, p.rel_path);
+        }
+    }
+    Ok(if corpus.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn write_output<W: Write>(corpus: &AnalyzedCorpus, format: Format, mut w: W) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer(&mut w, &corpus_json(corpus))?;
+            w.write_all(b"\n")?;
+        }
+        Format::Jsonl => {
+            for d in &corpus.documents {
+                serde_json::to_writer(&mut w, &document_record(d))?;
+                w.write_all(b"\n")?;
+            }
+        }
+        Format::Csv => {
+            write_mentions_csv(corpus, &mut w).map_err(|e| match e.into_kind() {
+                csv::ErrorKind::Io(e) => e,
+                other => io::Error::other(format!("{other:?}")),
+            })?;
+        }
+    }
+    w.flush()
 }

@@ -46,7 +46,7 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str, usize, usize)) {
     for (i, c) in text.chars().enumerate() {
         match fold_char(c) {
             None => {}
-            Some(n) if n.is_alphanumeric() => {
+            Some(n) if is_word_char(n) => {
                 if buf.is_empty() {
                     start = i;
                 }
@@ -64,6 +64,72 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str, usize, usize)) {
         f(&buf, start, end);
     }
 }
+
+/// Letters and digits (fast paths for ASCII and the Arabic block).
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{0621}'..='\u{064A}').contains(&c) {
+        true
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// Code-point ranges of the first `limit` tokens of `text` (no allocation per token).
+fn token_spans(text: &str, limit: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut end = 0;
+    for (i, c) in text.chars().enumerate() {
+        match fold_char(c) {
+            None => {}
+            Some(n) if is_word_char(n) => {
+                if start.is_none() {
+                    start = Some(i);
+                }
+                end = i + 1;
+            }
+            Some(_) => {
+                if let Some(s) = start.take() {
+                    out.push((s, end));
+                    if out.len() >= limit {
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, end));
+    }
+    out
+}
+
+/// A small fast hasher (FxHash) for the build's term dictionaries.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut v = [0u8; 8];
+            if let Some(dst) = v.get_mut(..chunk.len()) {
+                dst.copy_from_slice(chunk);
+            }
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(v)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// The tokens of `text`.
 pub fn tokenize(text: &str) -> Vec<Token> {
@@ -132,41 +198,40 @@ struct Segment {
     last_doc: u32,
 }
 
-fn index_chunk<S: AsRef<str>>(base: usize, texts: &[S]) -> HashMap<String, Segment> {
-    let mut map: HashMap<String, Segment> = HashMap::new();
-    let mut arena = String::new();
-    let mut toks: Vec<(usize, usize, u32)> = Vec::new(); // (arena start, arena end, position)
+fn index_chunk<S: AsRef<str>>(base: usize, texts: &[S]) -> Vec<(String, Segment)> {
+    let mut dict: FxMap<String, u32> = FxMap::default();
+    let mut segs: Vec<Segment> = Vec::new();
+    let mut toks: Vec<(u32, u32)> = Vec::new(); // (term, position)
     for (k, t) in texts.iter().enumerate() {
         let doc = (base + k) as u32;
-        arena.clear();
         toks.clear();
         let mut pos = 0u32;
         for_each_token(t.as_ref(), |n, _, _| {
-            let s = arena.len();
-            arena.push_str(n);
-            toks.push((s, arena.len(), pos));
-            pos += 1;
-        });
-        toks.sort_by(|a, b| arena[a.0..a.1].cmp(&arena[b.0..b.1]).then(a.2.cmp(&b.2)));
-        let mut i = 0;
-        while i < toks.len() {
-            let (s, e, _) = toks[i];
-            let term = &arena[s..e];
-            let mut j = i;
-            while j < toks.len() && &arena[toks[j].0..toks[j].1] == term {
-                j += 1;
-            }
-            let seg = match map.get_mut(term) {
-                Some(seg) => seg,
+            let id = match dict.get(n) {
+                Some(&id) => id,
                 None => {
-                    map.entry(term.to_string()).or_insert(Segment { bytes: Vec::new(), last_doc: u32::MAX })
+                    let id = segs.len() as u32;
+                    dict.insert(n.to_string(), id);
+                    segs.push(Segment { bytes: Vec::new(), last_doc: u32::MAX });
+                    id
                 }
             };
+            toks.push((id, pos));
+            pos += 1;
+        });
+        toks.sort_unstable();
+        let mut i = 0;
+        while let Some(&(id, _)) = toks.get(i) {
+            let mut j = i;
+            while toks.get(j).is_some_and(|t| t.0 == id) {
+                j += 1;
+            }
+            let Some(seg) = segs.get_mut(id as usize) else { break };
             let delta = if seg.last_doc == u32::MAX { doc + 1 } else { doc - seg.last_doc };
             put_varint(&mut seg.bytes, delta);
             put_varint(&mut seg.bytes, (j - i) as u32);
             let mut prev = 0;
-            for &(_, _, p) in &toks[i..j] {
+            for &(_, p) in toks.get(i..j).unwrap_or(&[]) {
                 put_varint(&mut seg.bytes, p - prev);
                 prev = p;
             }
@@ -174,7 +239,9 @@ fn index_chunk<S: AsRef<str>>(base: usize, texts: &[S]) -> HashMap<String, Segme
             i = j;
         }
     }
-    map
+    let mut out: Vec<(String, u32)> = dict.into_iter().collect();
+    out.sort_unstable_by_key(|e| e.1);
+    out.into_iter().zip(segs).map(|((t, _), seg)| (t, seg)).collect()
 }
 
 /// Cursor over one term's postings.
@@ -272,7 +339,7 @@ impl SearchIndex {
     pub fn build<S: AsRef<str> + Sync>(texts: &[S]) -> Self {
         let threads = rayon::current_num_threads().max(1);
         let chunk = (texts.len() / (threads * 8)).clamp(64, 4096);
-        let chunks: Vec<HashMap<String, Segment>> =
+        let chunks: Vec<Vec<(String, Segment)>> =
             texts.par_chunks(chunk).enumerate().map(|(ci, c)| index_chunk(ci * chunk, c)).collect();
         let mut terms: HashMap<Box<str>, u32> = HashMap::new();
         let mut postings: Vec<Vec<u8>> = Vec::new();
@@ -497,25 +564,29 @@ impl SearchIndex {
                 j += 1;
             }
             let text = text_of(doc as usize);
-            let tokens = tokenize(text);
+            let hits_here = raw.get(i..j).unwrap_or(&[]);
+            let need = hits_here.iter().map(|h| h.1 as usize + words.len()).max().unwrap_or(0);
+            let spans = token_spans(text, need);
             let chars: Vec<char> = text.chars().collect();
-            for &(_, p) in raw.get(i..j).unwrap_or(&[]) {
-                let (Some(first), Some(last)) =
-                    (tokens.get(p as usize), tokens.get(p as usize + words.len().saturating_sub(1)))
+            for &(_, p) in hits_here {
+                let (Some(&(first_start, first_end)), Some(&(_, last_end))) =
+                    (spans.get(p as usize), spans.get(p as usize + words.len().saturating_sub(1)))
                 else {
                     continue;
                 };
-                let mut start = first.start;
+                let mut start = first_start;
+                let first_chars = chars.get(first_start..first_end).unwrap_or(&[]);
+                let first_norm: String = first_chars.iter().filter_map(|&c| fold_char(c)).collect();
                 if let Some(q) = words.first()
-                    && first.norm != *q
-                    && first.norm.ends_with(q.as_str())
+                    && first_norm != *q
+                    && first_norm.ends_with(q.as_str())
                 {
                     // skip the proclitic: count kept chars in the original token
-                    let skip = first.norm.chars().count() - q.chars().count();
+                    let skip = first_norm.chars().count() - q.chars().count();
                     let mut kept = 0;
-                    for (k, &c) in chars.get(first.start..first.end).unwrap_or(&[]).iter().enumerate() {
+                    for (k, &c) in first_chars.iter().enumerate() {
                         if kept == skip && fold_char(c).is_some() {
-                            start = first.start + k;
+                            start = first_start + k;
                             break;
                         }
                         if fold_char(c).is_some() {
@@ -523,8 +594,8 @@ impl SearchIndex {
                         }
                     }
                 }
-                let (snippet_start, snippet) = snippet(&chars, start, last.end);
-                out.push(SearchHit { document: doc as usize, start, end: last.end, snippet, snippet_start });
+                let (snippet_start, snippet) = snippet(&chars, start, last_end);
+                out.push(SearchHit { document: doc as usize, start, end: last_end, snippet, snippet_start });
             }
             i = j;
         }
@@ -622,13 +693,17 @@ pub fn bench_queries(index: &SearchIndex) -> Vec<(String, String)> {
         "من أجل",
         "خلال الأسبوع",
     ];
-    let mut rare: Vec<&str> = index
+    let mut rare: Vec<(usize, &str)> = index
         .terms
         .iter()
         .filter(|(t, _)| t.chars().count() >= 5 && t.chars().all(crate::arabic::normalize::is_arabic_letter))
-        .filter(|(_, id)| (1..=2).contains(&index.doc_freq(**id)))
-        .map(|(t, _)| t.as_ref())
+        .map(|(t, &id)| (index.doc_freq(id), t.as_ref()))
         .collect();
+    // the rarest words (found in one or two documents in a real archive; the synthetic corpus
+    // has a small vocabulary, so take the 100 rarest)
+    rare.sort_unstable();
+    rare.truncate(100);
+    let mut rare: Vec<&str> = rare.into_iter().map(|r| r.1).collect();
     rare.sort_unstable();
     let step = (rare.len() / 10).max(1);
     let mut out: Vec<(String, String)> = Vec::new();

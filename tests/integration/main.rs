@@ -1,5 +1,6 @@
 //! The integration-test binary (one link step for all of them): the corpus layer on generated
 //! and hand-made folders, and the `khabar list` command run as a process.
 
+mod analysis;
 mod cli_list;
 mod corpus;
