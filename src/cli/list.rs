@@ -10,7 +10,7 @@
 //!
 //! Paths are relative to the given folder; with several inputs, prefixed by each folder's name.
 //! Exit status: 0 when every file loaded, 1 when some files are in "errors", 2 when it could
-//! not run (an input does not exist, output failed).
+//! not run (an input does not exist, output failed). A closed pipe (`| head`) is not a failure.
 
 use std::io::{self, Write as _};
 use std::path::PathBuf;
@@ -65,20 +65,25 @@ pub fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
         std::fs::metadata(input).with_context(|| format!("cannot open {}", input.display()))?;
     }
     let report = load_all(args.inputs, CorpusOptions::default());
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match args.format {
-        ListFormat::Json => write_json(&mut out, &report)?,
-        ListFormat::Tsv => {
-            write_tsv(&mut out, &report)?;
-            let mut err = io::stderr().lock();
-            for problem in &report.problems {
-                writeln!(err, "{}: {}", problem.rel_path, problem.reason).ok();
-            }
+    let code = ExitCode::from(if report.problems.is_empty() { 0 } else { 1 });
+    if args.format == ListFormat::Tsv {
+        let mut err = io::stderr().lock();
+        for problem in &report.problems {
+            writeln!(err, "{}: {}", problem.rel_path, problem.reason).ok();
         }
     }
-    out.flush().context("writing the list")?;
-    Ok(ExitCode::from(if report.problems.is_empty() { 0 } else { 1 }))
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = match args.format {
+        ListFormat::Json => write_json(&mut out, &report),
+        ListFormat::Tsv => write_tsv(&mut out, &report),
+    }
+    .and_then(|()| out.flush());
+    match written {
+        // `khabar list … | head`: the reader has what it wanted.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(code),
+        Err(err) => Err(anyhow::Error::new(err).context("writing the list")),
+        Ok(()) => Ok(code),
+    }
 }
 
 fn json_document(doc: &Document) -> JsonDocument<'_> {
@@ -93,21 +98,20 @@ fn json_document(doc: &Document) -> JsonDocument<'_> {
 }
 
 /// Writes the JSON object (documents and errors already sorted by path by `load_all`).
-fn write_json(out: &mut impl io::Write, report: &LoadReport) -> anyhow::Result<()> {
+fn write_json(out: &mut impl io::Write, report: &LoadReport) -> io::Result<()> {
     let list = JsonList {
         documents: report.documents.iter().map(json_document).collect(),
         errors: report.problems.iter().map(|p| JsonError { path: &p.rel_path, reason: &p.reason }).collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &list).context("writing JSON")?;
-    writeln!(out).context("writing JSON")?;
-    Ok(())
+    serde_json::to_writer_pretty(&mut *out, &list).map_err(io::Error::from)?;
+    writeln!(out)
 }
 
 fn tsv_field(s: &str) -> String {
     s.chars().map(|c| if matches!(c, '\t' | '\n' | '\r') { ' ' } else { c }).collect()
 }
 
-fn write_tsv(out: &mut impl io::Write, report: &LoadReport) -> anyhow::Result<()> {
+fn write_tsv(out: &mut impl io::Write, report: &LoadReport) -> io::Result<()> {
     writeln!(out, "path\tpublished\ttitle\tchars\tencoding\twarnings")?;
     for doc in &report.documents {
         let d = json_document(doc);
