@@ -12,6 +12,7 @@ mod layout_dump;
 mod list;
 mod open;
 mod screenshot;
+mod search;
 mod tag;
 mod train_ner;
 
@@ -37,6 +38,8 @@ pub enum Command {
     TrainNer(train_ner::TrainNerArgs),
     /// Render the app without a window and save the window or one pane as a PNG.
     Screenshot(screenshot::ScreenshotArgs),
+    /// Search the articles of a folder (Arabic-normalised; every hit as JSON).
+    Search(search::SearchArgs),
     /// Print the Arabic layout of a text file in the "ref-layout 1" format.
     LayoutDump(layout_dump::LayoutDumpArgs),
 }
@@ -61,6 +64,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::TrainNer(a)) => train_ner::run(a),
         Some(Command::LayoutDump(a)) => layout_dump::run(a),
         Some(Command::Screenshot(a)) => screenshot::run(a),
+        Some(Command::Search(a)) => search::run(a),
     }
 }
 

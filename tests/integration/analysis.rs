@@ -234,3 +234,41 @@ fn aliases_file_is_applied_and_a_broken_one_refused() {
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     check_analysis(&v, &texts(&root().join("assets/samples")));
 }
+
+#[test]
+fn search_prints_every_hit_in_document_order_with_offsets_into_the_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("b.txt"), " date 2024-01-02 وصل أحمد إلى المدرسة. ثم غادر احمد.\n")
+        .expect("write");
+    std::fs::write(dir.path().join("a.txt"), " date 2024-01-01 قال أحـمـد كلمته.\n").expect("write");
+    let p = dir.path().to_string_lossy().into_owned();
+    let out = khabar(&["search", &p, "احمد", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(keys(&v), vec!["hits"]);
+    let hits = v["hits"].as_array().expect("hits");
+    let texts = texts(dir.path());
+    let found: Vec<(String, String)> = hits
+        .iter()
+        .map(|h| {
+            assert_eq!(keys(h), vec!["document", "end", "snippet", "start"]);
+            let doc = h["document"].as_str().expect("document").to_string();
+            let chars = texts.get(&doc).expect("known document");
+            let (s, e) = (int(&h["start"]), int(&h["end"]));
+            (doc, chars[s..e].iter().collect())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("a.txt".into(), "أحـمـد".into()),
+            ("b.txt".into(), "أحمد".into()),
+            ("b.txt".into(), "احمد".into())
+        ]
+    );
+    let phrase = khabar(&["search", &p, "الى المدرسه"]);
+    let v: Value = serde_json::from_slice(&phrase.stdout).expect("json");
+    assert_eq!(v["hits"].as_array().map(|h| h.len()), Some(1));
+    let missing = khabar(&["search", "/nonexistent/khabar-search-test", "x"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
