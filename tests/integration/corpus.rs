@@ -310,3 +310,17 @@ fn random_inputs_never_panic_and_keep_invariants() {
     }
     assert!(loaded > 1000 && failed > 1000, "loaded {loaded}, failed {failed}: the generator is off");
 }
+
+/// A file over the 50 MB limit is listed as too large (a sparse file: were it read, its NUL
+/// bytes would make it "not text" instead).
+#[test]
+fn files_over_50_mb_are_listed_as_too_large() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = std::fs::File::create(tmp.path().join("big.txt")).unwrap();
+    big.set_len(51 * 1024 * 1024).unwrap();
+    std::fs::write(tmp.path().join("small.txt"), "خبر").unwrap();
+    let report = load_all(vec![tmp.path().to_path_buf()], CorpusOptions::default());
+    assert_eq!(report.documents.len(), 1);
+    let problems: Vec<_> = report.problems.iter().map(|p| (p.rel_path.as_str(), p.reason.as_str())).collect();
+    assert_eq!(problems, [("big.txt", "too large (51 MB > 50 MB)")]);
+}
