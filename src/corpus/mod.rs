@@ -14,6 +14,34 @@
 //!
 //! All file reads go through a [`FileReader`] (in [`CorpusOptions`]), so tests can inject I/O
 //! errors that a root user would never see.
+//!
+//! ```
+//! use khabar::corpus::{load_bytes, CorpusOptions, LoadEvent, LoadJob};
+//! use std::path::Path;
+//!
+//! // One article from bytes: the header gives the date, the first line the title.
+//! let bytes = " date ٢٠٢٥-١٠-٢٧\nبوتين يستقبل وزيرة الخارجية\nاستقبل الرئيس الوزيرة في الكرملين.".as_bytes();
+//! let doc = load_bytes(bytes, Path::new("a.txt"), "a.txt").unwrap();
+//! assert_eq!(doc.published.unwrap().to_string(), "2025-10-27");
+//! assert_eq!(doc.title, "بوتين يستقبل وزيرة الخارجية");
+//! assert_eq!(doc.text.chars().skip(doc.body_start).next(), Some('ب'));
+//!
+//! // A folder, in the background: poll each frame (or block, as here).
+//! let dir = std::env::temp_dir().join("khabar-doctest-corpus");
+//! std::fs::create_dir_all(&dir).unwrap();
+//! std::fs::write(dir.join("x.txt"), bytes).unwrap();
+//! let mut job = LoadJob::start(vec![dir], CorpusOptions::default());
+//! let mut documents = Vec::new();
+//! while let Some(event) = job.recv_timeout(std::time::Duration::from_secs(10)) {
+//!     match event {
+//!         LoadEvent::Documents(batch) => documents.extend(batch),
+//!         LoadEvent::Problems(problems) => panic!("{problems:?}"),
+//!         LoadEvent::Progress(_) => {}
+//!         LoadEvent::Finished(_) => break,
+//!     }
+//! }
+//! assert_eq!(documents.len(), 1);
+//! ```
 
 pub mod decode;
 pub mod header;
