@@ -1,13 +1,86 @@
-//! `khabar tag` (not yet built).
+//! `khabar tag`: reads CoNLL-style tokens on stdin (first column = token, other columns
+//! ignored, blank line between sentences) and writes "token TAG" lines with ANERcorp's tag
+//! names, a blank line between sentences, so `ner_score.py GOLD PRED` can score the output.
 
+use std::io::{BufRead as _, BufWriter, Read as _, Write as _};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context as _;
+use khabar::extract::entities::{self, model};
 
 #[derive(clap::Args, Debug)]
 pub struct TagArgs {
-    /// Inputs.
-    pub inputs: Vec<String>,
+    /// Use this model file (from `khabar train-ner`) instead of the embedded one.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Print tokens per second to stderr when done.
+    #[arg(long)]
+    pub stats: bool,
 }
 
-pub fn run(_args: TagArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
+    let loaded = match &args.model {
+        Some(p) => {
+            let bytes = std::fs::read(p).with_context(|| format!("reading model {}", p.display()))?;
+            Some(model::Model::from_bytes(&bytes).with_context(|| format!("loading model {}", p.display()))?)
+        }
+        None => None,
+    };
+    let mut tagger = match &loaded {
+        Some(m) => Some(model::Tagger::new(m)),
+        None => {
+            if entities::builtin_model().is_none() {
+                anyhow::bail!("no NER model is embedded in this build");
+            }
+            None
+        }
+    };
+    let mut input = Vec::new();
+    std::io::stdin().lock().read_to_end(&mut input).context("reading stdin")?;
+    let started = std::time::Instant::now();
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut sentence: Vec<String> = Vec::new();
+    let mut ntokens = 0usize;
+    let mut first = true;
+    let mut flush = |sentence: &mut Vec<String>, out: &mut BufWriter<_>| -> std::io::Result<()> {
+        if sentence.is_empty() {
+            return Ok(());
+        }
+        let toks: Vec<&str> = sentence.iter().map(String::as_str).collect();
+        let tags: Vec<&str> = match tagger.as_mut() {
+            Some(t) => t
+                .tag(&toks)
+                .0
+                .into_iter()
+                .map(|i| model::TAGS.get(i as usize).copied().unwrap_or("O"))
+                .collect(),
+            None => entities::tag_tokens(&toks),
+        };
+        if !first {
+            out.write_all(b"\n")?;
+        }
+        first = false;
+        for (tok, tag) in toks.iter().zip(tags) {
+            writeln!(out, "{tok} {tag}")?;
+        }
+        ntokens += toks.len();
+        sentence.clear();
+        Ok(())
+    };
+    for line in input.lines() {
+        let line = line.unwrap_or_default();
+        match line.split_whitespace().next() {
+            Some(tok) => sentence.push(tok.to_string()),
+            None => flush(&mut sentence, &mut out)?,
+        }
+    }
+    flush(&mut sentence, &mut out)?;
+    out.flush()?;
+    if args.stats {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!("{ntokens} tokens in {secs:.3} s: {:.0} tokens/s", ntokens as f64 / secs.max(1e-9));
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,315 @@
+//! Tagger features, hashed: per word type ([`WordFeats`]: normalised form, stem after clitic
+//! removal, affixes, shape, gazetteer classes, frequency band) and per position (word bigrams,
+//! gazetteer phrases). Neighbour features (±1, ±2) reuse a word's `ctx` hashes mixed with the
+//! offset, so scores can be cached per word type at run time.
+
+use std::collections::HashMap;
+
+use super::gazetteer::{Gazetteer, N_FLAGS};
+use crate::arabic::clitics::{self, Lexicon};
+use crate::arabic::normalize;
+use crate::arabic::normalize::is_arabic_letter;
+
+/// Number of tags (O + B/I × PERS LOC ORG MISC).
+pub const NTAGS: usize = 9;
+
+/// Neighbour offsets with their own feature copies.
+pub const OFFSETS: [i32; 4] = [-2, -1, 1, 2];
+
+// feature templates
+const T_BIAS: u64 = 1;
+const T_WORD: u64 = 2;
+const T_NAME: u64 = 3;
+const T_STEM: u64 = 4;
+const T_CODE: u64 = 5;
+const T_PRE: u64 = 10; // + n
+const T_SUF: u64 = 20; // + n
+const T_SPRE: u64 = 30;
+const T_SSUF: u64 = 40;
+const T_SHAPE: u64 = 50;
+const T_FLAG: u64 = 60; // + bit
+const T_ZIPF: u64 = 100;
+const T_NZIPF: u64 = 101;
+const T_SZIPF: u64 = 102;
+const T_LATIN: u64 = 103;
+const T_FLAGSET: u64 = 104;
+const T_CODE_ZIPF: u64 = 105;
+const T_BI_PREV: u64 = 120;
+const T_BI_NEXT: u64 = 121;
+const T_SBI_PREV: u64 = 122;
+const T_SBI_NEXT: u64 = 123;
+const T_TRI_PREV: u64 = 124;
+const T_PHRASE: u64 = 130;
+const T_FLAG_PREV_STEM: u64 = 131;
+const T_CLUSTER: u64 = 140;
+
+/// FNV-1a over bytes.
+pub fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Mixes two hashes (splitmix64 finaliser).
+pub fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(b).wrapping_add(0x632B_E59B_D9B4_E019);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn feat(t: u64, s: &str) -> u64 {
+    mix(t, fnv(s.as_bytes()))
+}
+
+/// A neighbour feature: the word's ctx hash seen from offset `d`.
+pub fn at_offset(h: u64, d: i32) -> u64 {
+    mix(h, 0x5151 + d as u64)
+}
+
+/// Weight-table row of a feature hash.
+pub fn bucket(h: u64, bits: u32) -> u32 {
+    (h >> (64 - bits)) as u32
+}
+
+/// Everything the tagger needs from one word type.
+#[derive(Clone, Debug, Default)]
+pub struct WordFeats {
+    /// Features of the word at the tagged position.
+    pub own: Vec<u64>,
+    /// Features the word contributes as a neighbour (mixed with the offset when used).
+    pub ctx: Vec<u64>,
+    pub norm_h: u64,
+    pub stem_h: u64,
+    /// Gazetteer classes of the word or its name/stem.
+    pub flags: u32,
+    /// Normalised name form (proclitics removed, article kept), for phrase matching.
+    pub name: String,
+    /// Chars of the normalised word before the name part (removed proclitics).
+    pub name_start: usize,
+}
+
+/// Shared inputs for feature extraction.
+pub struct FeatureEnv<'a> {
+    pub gaz: &'a Gazetteer,
+    pub freq: &'a HashMap<String, u8>,
+    pub lex: &'a Lexicon,
+    pub clusters: &'a HashMap<String, u32>,
+}
+
+fn zipf_band(freq: &HashMap<String, u8>, w: &str) -> u64 {
+    match freq.get(w) {
+        None => 0,
+        Some(&z) => 1 + u64::from(z / 5), // half-Zipf bands
+    }
+}
+
+fn shape(token: &str, norm: &str) -> (String, char) {
+    let chars: Vec<char> = norm.chars().collect();
+    let n = chars.len();
+    let arabic = chars.iter().all(|&c| is_arabic_letter(c));
+    let digits = !chars.is_empty() && chars.iter().all(|c| c.is_ascii_digit() || matches!(c, '.' | ','));
+    let latin = chars.iter().any(|c| c.is_ascii_alphabetic()) && chars.iter().all(|c| c.is_alphanumeric());
+    if n == 0 {
+        return ("E".into(), 'E');
+    }
+    if arabic {
+        return (format!("A{}", n.min(9)), 'A');
+    }
+    if digits {
+        return (format!("D{}", n.min(5)), 'D');
+    }
+    if latin {
+        let orig: Vec<char> = token.chars().collect();
+        let cap = orig.first().is_some_and(|c| c.is_uppercase());
+        let all = orig.iter().all(|c| !c.is_lowercase());
+        return (
+            format!(
+                "L{}{}",
+                if all {
+                    "X"
+                } else if cap {
+                    "Xx"
+                } else {
+                    "x"
+                },
+                n.min(4)
+            ),
+            'L',
+        );
+    }
+    if chars.iter().all(|c| !c.is_alphanumeric()) {
+        return ("P".into(), 'P');
+    }
+    let a = chars.iter().any(|&c| is_arabic_letter(c));
+    (format!("M{}", if a { "a" } else { "" }), 'M')
+}
+
+fn char_prefix(chars: &[char], n: usize) -> Option<String> {
+    (chars.len() > n).then(|| chars.iter().take(n).collect())
+}
+
+fn char_suffix(chars: &[char], n: usize) -> Option<String> {
+    (chars.len() > n).then(|| chars.get(chars.len() - n..).unwrap_or(&[]).iter().collect())
+}
+
+/// Computes the features of one token (its text as written).
+pub fn word_feats(token: &str, env: &FeatureEnv) -> WordFeats {
+    let mut norm = normalize(token);
+    if norm.is_empty() {
+        norm = token.to_string();
+    }
+    let (shape_s, kind) = shape(token, &norm);
+    let split = if kind == 'A' { clitics::split(&norm, env.lex) } else { clitics::Split::default() };
+    let name = split.name(&norm).to_string();
+    let stem = split.stem(&norm).to_string();
+    let code = split.code();
+    let mut flags = env.gaz.flags(&norm) | env.gaz.flags(&name) | env.gaz.flags(&stem);
+    if kind == 'A' && !split.article && stem.chars().count() >= 2 {
+        flags |= env.gaz.flags(&format!("ال{stem}"));
+    }
+    let exact = env.gaz.flags(&norm);
+
+    let mut own = Vec::with_capacity(48);
+    let mut ctx = Vec::with_capacity(24);
+    own.push(T_BIAS);
+    let norm_f = feat(T_WORD, &norm);
+    own.push(norm_f);
+    ctx.push(norm_f);
+    let stem_f = feat(T_STEM, &stem);
+    own.push(feat(T_NAME, &name));
+    own.push(stem_f);
+    ctx.push(stem_f);
+    let code_f = feat(T_CODE, &code);
+    own.push(code_f);
+    ctx.push(code_f);
+    let nch: Vec<char> = norm.chars().collect();
+    let sch: Vec<char> = stem.chars().collect();
+    for k in 1..=4u64 {
+        if let Some(p) = char_prefix(&nch, k as usize) {
+            own.push(feat(T_PRE + k, &p));
+        }
+        if let Some(s) = char_suffix(&nch, k as usize) {
+            own.push(feat(T_SUF + k, &s));
+            if k == 2 {
+                ctx.push(feat(T_SUF + k, &s));
+            }
+        }
+    }
+    if split.has_proclitic() || split.article {
+        for k in 1..=3u64 {
+            if let Some(p) = char_prefix(&sch, k as usize) {
+                own.push(feat(T_SPRE + k, &p));
+            }
+            if let Some(s) = char_suffix(&sch, k as usize) {
+                own.push(feat(T_SSUF + k, &s));
+            }
+        }
+    }
+    let shape_f = feat(T_SHAPE, &shape_s);
+    own.push(shape_f);
+    ctx.push(shape_f);
+    for b in 0..N_FLAGS {
+        if flags & (1 << b) != 0 {
+            let f = mix(T_FLAG + u64::from(b), 1);
+            own.push(f);
+            ctx.push(f);
+        }
+        if exact & (1 << b) != 0 {
+            own.push(mix(T_FLAG + u64::from(b), 2));
+        }
+    }
+    if flags != 0 {
+        own.push(mix(T_FLAGSET, u64::from(flags)));
+    }
+    if kind == 'A' {
+        let z = zipf_band(env.freq, &norm);
+        let zf = mix(T_ZIPF, z);
+        own.push(zf);
+        ctx.push(zf);
+        own.push(mix(T_NZIPF, zipf_band(env.freq, &name)));
+        own.push(mix(T_SZIPF, zipf_band(env.freq, &stem)));
+        own.push(mix(T_CODE_ZIPF, mix(fnv(code.as_bytes()), zipf_band(env.freq, &name))));
+    }
+    if kind == 'L' {
+        own.push(mix(T_LATIN, 1));
+    }
+    if let Some(&c) = env.clusters.get(&stem).or_else(|| env.clusters.get(&norm)) {
+        for (i, len) in [4u32, 8, 12, 16].into_iter().enumerate() {
+            let f = mix(T_CLUSTER + i as u64, u64::from(c >> (16 - len.min(16))));
+            own.push(f);
+            if len <= 8 {
+                ctx.push(f);
+            }
+        }
+    }
+    WordFeats {
+        own,
+        ctx,
+        norm_h: fnv(norm.as_bytes()),
+        stem_h: fnv(stem.as_bytes()),
+        flags,
+        name,
+        name_start: split.name_start,
+    }
+}
+
+/// The padding word before the first (`bos`) or after the last token.
+pub fn sentinel(bos: bool) -> WordFeats {
+    let s = if bos { "<s>" } else { "</s>" };
+    let f = feat(T_WORD, s);
+    WordFeats {
+        own: vec![f],
+        ctx: vec![f],
+        norm_h: fnv(s.as_bytes()),
+        stem_h: fnv(s.as_bytes()),
+        flags: 0,
+        name: s.to_string(),
+        name_start: 0,
+    }
+}
+
+/// Per-position features of a sentence (bigrams, phrases): `out[i]` gets the extra hashes of
+/// token `i`. `words` are the sentence's tokens' features.
+pub fn position_feats(
+    words: &[&WordFeats],
+    gaz: &Gazetteer,
+    bos: &WordFeats,
+    eos: &WordFeats,
+) -> Vec<Vec<u64>> {
+    let n = words.len();
+    let get =
+        |i: isize| -> &WordFeats { if i < 0 { bos } else { words.get(i as usize).copied().unwrap_or(eos) } };
+    let names: Vec<&str> = words.iter().map(|w| w.name.as_str()).collect();
+    let mut phrase: Vec<Option<(u32, bool)>> = vec![None; n];
+    for (s, e, f) in gaz.phrase_matches(&names) {
+        for (k, slot) in phrase.iter_mut().enumerate().take(e).skip(s) {
+            *slot = Some((f, k == s));
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n as isize {
+        let (p2, p, c, nx) = (get(i - 2), get(i - 1), get(i), get(i + 1));
+        let mut v = Vec::with_capacity(8);
+        v.push(mix(T_BI_PREV, mix(p.norm_h, c.norm_h)));
+        v.push(mix(T_BI_NEXT, mix(c.norm_h, nx.norm_h)));
+        v.push(mix(T_SBI_PREV, mix(p.stem_h, c.stem_h)));
+        v.push(mix(T_SBI_NEXT, mix(c.stem_h, nx.stem_h)));
+        v.push(mix(T_TRI_PREV, mix(p2.norm_h, p.norm_h)));
+        if p.flags != 0 {
+            v.push(mix(T_FLAG_PREV_STEM, mix(u64::from(p.flags), c.stem_h)));
+        }
+        if let Some((f, first)) = phrase.get(i as usize).copied().flatten() {
+            for b in 0..N_FLAGS {
+                if f & (1 << b) != 0 {
+                    v.push(mix(T_PHRASE, u64::from(b) * 2 + u64::from(first)));
+                }
+            }
+        }
+        out.push(v);
+    }
+    out
+}
