@@ -39,6 +39,7 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
     let mut input = Vec::new();
     std::io::stdin().lock().read_to_end(&mut input).context("reading stdin")?;
     let started = std::time::Instant::now();
+    let cpu_started = cpu_time_ns();
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut sentence: Vec<String> = Vec::new();
@@ -80,7 +81,18 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
     out.flush()?;
     if args.stats {
         let secs = started.elapsed().as_secs_f64();
-        eprintln!("{ntokens} tokens in {secs:.3} s: {:.0} tokens/s", ntokens as f64 / secs.max(1e-9));
+        eprint!("{ntokens} tokens in {secs:.3} s wall: {:.0} tokens/s", ntokens as f64 / secs.max(1e-9));
+        if let (Some(a), Some(b)) = (cpu_started, cpu_time_ns()) {
+            let cpu = (b.saturating_sub(a)) as f64 / 1e9;
+            eprint!("; {cpu:.3} s on CPU: {:.0} tokens/s per core", ntokens as f64 / cpu.max(1e-9));
+        }
+        eprintln!();
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// CPU time of this thread in nanoseconds (Linux /proc; None elsewhere).
+fn cpu_time_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
 }

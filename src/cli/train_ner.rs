@@ -28,6 +28,12 @@ pub struct TrainNerArgs {
     /// log2 of the number of hashed feature rows.
     #[arg(long, default_value_t = train::TrainOptions::default().bits)]
     pub bits: u32,
+    /// Words seen at most this often count as rare (their identity is hidden now and then).
+    #[arg(long, default_value_t = train::TrainOptions::default().rare_count)]
+    pub rare_count: u32,
+    /// Per-mille chance of hiding a rare word's identity in one occurrence.
+    #[arg(long, default_value_t = train::TrainOptions::default().drop_permille)]
+    pub drop_permille: u32,
 }
 
 pub fn run(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
@@ -43,7 +49,13 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("no training sentences");
     }
     let started = std::time::Instant::now();
-    let opts = train::TrainOptions { epochs: args.epochs, seed: args.seed, bits: args.bits };
+    let opts = train::TrainOptions {
+        epochs: args.epochs,
+        seed: args.seed,
+        bits: args.bits,
+        rare_count: args.rare_count,
+        drop_permille: args.drop_permille,
+    };
     let model = train::train(&sents, Default::default(), opts, |l| eprintln!("{l}"));
     let bytes = model.to_bytes();
     std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;

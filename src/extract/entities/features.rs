@@ -42,6 +42,37 @@ const T_TRI_PREV: u64 = 124;
 const T_PHRASE: u64 = 130;
 const T_FLAG_PREV_STEM: u64 = 131;
 const T_CLUSTER: u64 = 140;
+const T_NGRAM: u64 = 150;
+
+/// A fast non-cryptographic hasher for string-keyed maps on the tagging path (FxHash).
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `HashMap` with [`FxHasher`].
+pub type FxMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// FNV-1a over bytes.
 pub fn fnv(bytes: &[u8]) -> u64 {
@@ -82,12 +113,17 @@ pub struct WordFeats {
     pub own: Vec<u64>,
     /// Features the word contributes as a neighbour (mixed with the offset when used).
     pub ctx: Vec<u64>,
+    /// The first `n_ident` of `own` (and `n_ctx_ident` of `ctx`) name the word itself.
+    pub n_ident: usize,
+    pub n_ctx_ident: usize,
     pub norm_h: u64,
     pub stem_h: u64,
     /// Gazetteer classes of the word or its name/stem.
     pub flags: u32,
     /// Normalised name form (proclitics removed, article kept), for phrase matching.
     pub name: String,
+    /// The name form begins a multi-word gazetteer phrase.
+    pub starts_phrase: bool,
     /// Chars of the normalised word before the name part (removed proclitics).
     pub name_start: usize,
 }
@@ -173,21 +209,39 @@ pub fn word_feats(token: &str, env: &FeatureEnv) -> WordFeats {
     }
     let exact = env.gaz.flags(&norm);
 
+    let nch: Vec<char> = norm.chars().collect();
+    let sch: Vec<char> = stem.chars().collect();
     let mut own = Vec::with_capacity(48);
     let mut ctx = Vec::with_capacity(24);
-    own.push(T_BIAS);
+    // identity features first: training may hide them for rare words (`n_ident`)
     let norm_f = feat(T_WORD, &norm);
     own.push(norm_f);
-    ctx.push(norm_f);
-    let stem_f = feat(T_STEM, &stem);
     own.push(feat(T_NAME, &name));
+    let stem_f = feat(T_STEM, &stem);
     own.push(stem_f);
+    if split.has_proclitic() {
+        // share the word weights of the bare form: وبرشلونة ~ برشلونة, للعراق ~ العراق
+        let bare =
+            if split.article && !name.starts_with("ال") { format!("ال{name}") } else { name.clone() };
+        let f = feat(T_WORD, &bare);
+        own.push(f);
+        ctx.push(f);
+    }
+    let n_ident = own.len();
+    ctx.push(norm_f);
     ctx.push(stem_f);
+    let n_ctx_ident = ctx.len();
+    own.push(T_BIAS);
+    if kind == 'A' && sch.len() >= 4 {
+        for k in 0..sch.len() - 2 {
+            if let Some(g) = sch.get(k..k + 3) {
+                own.push(feat(T_NGRAM, &g.iter().collect::<String>()));
+            }
+        }
+    }
     let code_f = feat(T_CODE, &code);
     own.push(code_f);
     ctx.push(code_f);
-    let nch: Vec<char> = norm.chars().collect();
-    let sch: Vec<char> = stem.chars().collect();
     for k in 1..=4u64 {
         if let Some(p) = char_prefix(&nch, k as usize) {
             own.push(feat(T_PRE + k, &p));
@@ -249,9 +303,12 @@ pub fn word_feats(token: &str, env: &FeatureEnv) -> WordFeats {
     WordFeats {
         own,
         ctx,
+        n_ident,
+        n_ctx_ident,
         norm_h: fnv(norm.as_bytes()),
         stem_h: fnv(stem.as_bytes()),
         flags,
+        starts_phrase: env.gaz.starts_phrase(&name),
         name,
         name_start: split.name_start,
     }
@@ -264,52 +321,51 @@ pub fn sentinel(bos: bool) -> WordFeats {
     WordFeats {
         own: vec![f],
         ctx: vec![f],
+        n_ident: 0,
+        n_ctx_ident: 0,
         norm_h: fnv(s.as_bytes()),
         stem_h: fnv(s.as_bytes()),
         flags: 0,
+        starts_phrase: false,
         name: s.to_string(),
         name_start: 0,
     }
 }
 
-/// Per-position features of a sentence (bigrams, phrases): `out[i]` gets the extra hashes of
-/// token `i`. `words` are the sentence's tokens' features.
+/// Per-position features of a sentence (bigrams, phrases): calls `emit(i, hash)` for each
+/// extra feature of token `i`. `words` are the sentence's tokens' features.
 pub fn position_feats(
     words: &[&WordFeats],
     gaz: &Gazetteer,
     bos: &WordFeats,
     eos: &WordFeats,
-) -> Vec<Vec<u64>> {
+    mut emit: impl FnMut(usize, u64),
+) {
     let n = words.len();
     let get =
         |i: isize| -> &WordFeats { if i < 0 { bos } else { words.get(i as usize).copied().unwrap_or(eos) } };
-    let names: Vec<&str> = words.iter().map(|w| w.name.as_str()).collect();
-    let mut phrase: Vec<Option<(u32, bool)>> = vec![None; n];
-    for (s, e, f) in gaz.phrase_matches(&names) {
-        for (k, slot) in phrase.iter_mut().enumerate().take(e).skip(s) {
-            *slot = Some((f, k == s));
-        }
-    }
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n as isize {
-        let (p2, p, c, nx) = (get(i - 2), get(i - 1), get(i), get(i + 1));
-        let mut v = Vec::with_capacity(8);
-        v.push(mix(T_BI_PREV, mix(p.norm_h, c.norm_h)));
-        v.push(mix(T_BI_NEXT, mix(c.norm_h, nx.norm_h)));
-        v.push(mix(T_SBI_PREV, mix(p.stem_h, c.stem_h)));
-        v.push(mix(T_SBI_NEXT, mix(c.stem_h, nx.stem_h)));
-        v.push(mix(T_TRI_PREV, mix(p2.norm_h, p.norm_h)));
-        if p.flags != 0 {
-            v.push(mix(T_FLAG_PREV_STEM, mix(u64::from(p.flags), c.stem_h)));
-        }
-        if let Some((f, first)) = phrase.get(i as usize).copied().flatten() {
-            for b in 0..N_FLAGS {
-                if f & (1 << b) != 0 {
-                    v.push(mix(T_PHRASE, u64::from(b) * 2 + u64::from(first)));
+    if words.iter().any(|w| w.starts_phrase) {
+        let names: Vec<&str> = words.iter().map(|w| w.name.as_str()).collect();
+        for (s, e, f) in gaz.phrase_matches(&names) {
+            for k in s..e {
+                for b in 0..N_FLAGS {
+                    if f & (1 << b) != 0 {
+                        emit(k, mix(T_PHRASE, u64::from(b) * 2 + u64::from(k == s)));
+                    }
                 }
             }
         }
-        out.push(v);
     }
-    out
+    for i in 0..n {
+        let ii = i as isize;
+        let (p2, p, c, nx) = (get(ii - 2), get(ii - 1), get(ii), get(ii + 1));
+        emit(i, mix(T_BI_PREV, mix(p.norm_h, c.norm_h)));
+        emit(i, mix(T_BI_NEXT, mix(c.norm_h, nx.norm_h)));
+        emit(i, mix(T_SBI_PREV, mix(p.stem_h, c.stem_h)));
+        emit(i, mix(T_SBI_NEXT, mix(c.stem_h, nx.stem_h)));
+        emit(i, mix(T_TRI_PREV, mix(p2.norm_h, p.norm_h)));
+        if p.flags != 0 {
+            emit(i, mix(T_FLAG_PREV_STEM, mix(u64::from(p.flags), c.stem_h)));
+        }
+    }
 }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::io::Read as _;
 use std::sync::OnceLock;
 
+use super::features::FxMap;
 use crate::arabic::clitics::Lexicon;
 use crate::arabic::normalize;
 
@@ -15,6 +16,7 @@ const COUNTRIES: &str = include_str!("../../../assets/gazetteers/countries.tsv")
 const CITIES: &str = include_str!("../../../assets/gazetteers/cities.tsv");
 const PERSONS: &str = include_str!("../../../assets/gazetteers/persons.tsv");
 const TRIGGERS: &str = include_str!("../../../assets/gazetteers/triggers.tsv");
+const ARWIKICATS: &str = include_str!("../../../assets/gazetteers/arwikicats.tsv");
 const WORDFREQ_GZ: &[u8] = include_bytes!("../../../assets/models/wordfreq_ar.tsv.gz");
 
 /// Gazetteer classes (bit flags).
@@ -32,14 +34,20 @@ pub const F_LOC_TRIGGER: u32 = 1 << 10;
 pub const F_MISC_TRIGGER: u32 = 1 << 11;
 pub const F_AGENCY: u32 = 1 << 12;
 pub const F_CITY_HUGE: u32 = 1 << 13;
+pub const F_WIKI_PERSON: u32 = 1 << 14;
+pub const F_WIKI_FIRST: u32 = 1 << 15;
+pub const F_WIKI_LAST: u32 = 1 << 16;
+pub const F_CLUB: u32 = 1 << 17;
+pub const F_PLACE: u32 = 1 << 18;
+pub const F_NATIONALITY: u32 = 1 << 19;
 /// Number of flag bits in use.
-pub const N_FLAGS: u32 = 14;
+pub const N_FLAGS: u32 = 20;
 
 /// Single-word entries with their classes, and multi-word phrases keyed by their first word.
 #[derive(Debug, Default)]
 pub struct Gazetteer {
-    words: HashMap<String, u32>,
-    phrases: HashMap<String, Vec<(Vec<String>, u32)>>,
+    words: FxMap<String, u32>,
+    phrases: FxMap<String, Vec<(Vec<String>, u32)>>,
 }
 
 impl Gazetteer {
@@ -97,6 +105,28 @@ impl Gazetteer {
             };
             g.add(form, f);
         }
+        for line in ARWIKICATS.lines().skip(1) {
+            let mut it = line.split('\t');
+            let (Some(form), Some(kind)) = (it.next(), it.next()) else { continue };
+            match kind {
+                "person" => {
+                    g.add(form, F_WIKI_PERSON);
+                    let parts: Vec<&str> = form.split(' ').filter(|w| w.chars().count() >= 2).collect();
+                    if parts.len() >= 2 {
+                        if let Some(first) = parts.first() {
+                            g.add(first, F_WIKI_FIRST);
+                        }
+                        if let Some(last) = parts.last() {
+                            g.add(last, F_WIKI_LAST);
+                        }
+                    }
+                }
+                "club" => g.add(form, F_CLUB),
+                "place" => g.add(form, F_PLACE),
+                "nationality" => g.add(form, F_NATIONALITY),
+                _ => {}
+            }
+        }
         g
     }
 
@@ -119,6 +149,11 @@ impl Gazetteer {
         }
     }
 
+    /// True when some multi-word entry begins with this normalised word.
+    pub fn starts_phrase(&self, norm: &str) -> bool {
+        self.phrases.contains_key(norm)
+    }
+
     /// Classes of a single normalised word (0 when unknown).
     pub fn flags(&self, norm: &str) -> u32 {
         self.words.get(norm).copied().unwrap_or(0)
@@ -129,7 +164,8 @@ impl Gazetteer {
         self.words
             .iter()
             .filter(|&(_, &f)| {
-                f & (F_COUNTRY | F_CITY_BIG | F_GIVEN_MALE | F_GIVEN_FEMALE | F_FAMILY | F_AGENCY) != 0
+                f & (F_COUNTRY | F_CITY_BIG | F_GIVEN_MALE | F_GIVEN_FEMALE | F_FAMILY | F_AGENCY | F_CLUB)
+                    != 0
             })
             .map(|(w, _)| w.as_str())
     }

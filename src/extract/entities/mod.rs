@@ -43,7 +43,9 @@ pub fn with_builtin_tagger<R>(f: impl FnOnce(Option<&mut Tagger<'static>>) -> R)
         if slot.is_none()
             && let Some(m) = builtin_model()
         {
-            *slot = Some(Tagger::new(m));
+            static LEX: OnceLock<std::sync::Arc<crate::arabic::clitics::Lexicon>> = OnceLock::new();
+            let lex = LEX.get_or_init(|| std::sync::Arc::new(gazetteer::build_lexicon(&m.vocab)));
+            *slot = Some(Tagger::with_lexicon(m, lex.clone()));
         }
         f(slot.as_mut())
     })

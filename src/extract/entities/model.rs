@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
 
-use super::features::{self, FeatureEnv, NTAGS, OFFSETS, WordFeats};
+use super::features::{self, FeatureEnv, FxMap, NTAGS, OFFSETS, WordFeats};
 use super::gazetteer::{self, Gazetteer};
 use crate::arabic::clitics::Lexicon;
 
@@ -272,8 +272,8 @@ const CACHE_LIMIT: usize = 200_000;
 pub struct Tagger<'m> {
     model: &'m Model,
     gaz: &'static Gazetteer,
-    lex: Lexicon,
-    ids: HashMap<String, u32>,
+    lex: std::sync::Arc<Lexicon>,
+    ids: FxMap<String, u32>,
     entries: Vec<Entry>,
     bos: Entry,
     eos: Entry,
@@ -281,12 +281,16 @@ pub struct Tagger<'m> {
 
 impl<'m> Tagger<'m> {
     pub fn new(model: &'m Model) -> Tagger<'m> {
-        let lex = gazetteer::build_lexicon(&model.vocab);
+        Self::with_lexicon(model, std::sync::Arc::new(gazetteer::build_lexicon(&model.vocab)))
+    }
+
+    /// A tagger sharing an already built lexicon (it must come from `model.vocab`).
+    pub fn with_lexicon(model: &'m Model, lex: std::sync::Arc<Lexicon>) -> Tagger<'m> {
         let mut t = Tagger {
             model,
             gaz: Gazetteer::builtin(),
             lex,
-            ids: HashMap::new(),
+            ids: FxMap::default(),
             entries: Vec::new(),
             bos: Entry { feats: WordFeats::default(), own: [0.0; NTAGS], ctx: [[0.0; NTAGS]; 4] },
             eos: Entry { feats: WordFeats::default(), own: [0.0; NTAGS], ctx: [[0.0; NTAGS]; 4] },
@@ -349,8 +353,6 @@ impl<'m> Tagger<'m> {
                 ids.get(i as usize).and_then(|&id| self.entries.get(id as usize)).unwrap_or(&self.eos)
             }
         };
-        let words: Vec<&WordFeats> = (0..n as isize).map(|i| &get(i).feats).collect();
-        let pos = features::position_feats(&words, self.gaz, &self.bos.feats, &self.eos.feats);
         let mut em = vec![[0f32; NTAGS]; n];
         for (i, e) in em.iter_mut().enumerate() {
             let ii = i as isize;
@@ -361,12 +363,14 @@ impl<'m> Tagger<'m> {
                     *a += b;
                 }
             }
-            if let Some(p) = pos.get(i) {
-                for &h in p {
-                    self.model.add_feature(h, e);
-                }
-            }
         }
+        let words: Vec<&WordFeats> = (0..n as isize).map(|i| &get(i).feats).collect();
+        let model = self.model;
+        features::position_feats(&words, self.gaz, &self.bos.feats, &self.eos.feats, |i, h| {
+            if let Some(e) = em.get_mut(i) {
+                model.add_feature(h, e);
+            }
+        });
         let tags = viterbi(&em, &self.model.trans);
         let starts = (0..n as isize).map(|i| get(i).feats.name_start).collect();
         (tags, starts)

@@ -49,11 +49,15 @@ pub struct TrainOptions {
     pub seed: u64,
     /// log2 of the weight rows.
     pub bits: u32,
+    /// Words seen at most this often in training are "rare".
+    pub rare_count: u32,
+    /// Per-mille chance that a rare word's identity features are hidden in an occurrence.
+    pub drop_permille: u32,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 12, seed: 1, bits: 20 }
+        TrainOptions { epochs: 15, seed: 1, bits: 20, rare_count: 2, drop_permille: 500 }
     }
 }
 
@@ -118,26 +122,60 @@ pub fn train(
     let eos = features::sentinel(false);
     let bits = opts.bits;
     // per sentence: flat feature buckets and per-position ranges
+    let mut type_counts = vec![0u32; words.len()];
+    for sid in &sent_ids {
+        for &w in sid {
+            if let Some(c) = type_counts.get_mut(w) {
+                *c += 1;
+            }
+        }
+    }
+    let mut drop_rng = XorShift(opts.seed.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
     let mut feats: Vec<(Vec<u32>, Vec<usize>)> = Vec::with_capacity(sents.len());
     for sid in &sent_ids {
         let ws: Vec<&WordFeats> = sid.iter().filter_map(|&i| words.get(i)).collect();
-        let pos = features::position_feats(&ws, gaz, &bos, &eos);
+        let mut pos: Vec<Vec<u64>> = vec![Vec::new(); ws.len()];
+        features::position_feats(&ws, gaz, &bos, &eos, |i, h| {
+            if let Some(v) = pos.get_mut(i) {
+                v.push(h);
+            }
+        });
         let mut flat = Vec::with_capacity(ws.len() * 64);
         let mut ends = Vec::with_capacity(ws.len());
+        // hide the identity of rare words now and then, so that context, affix and gazetteer
+        // features learn to carry unseen names
+        let hidden: Vec<bool> = sid
+            .iter()
+            .map(|&w| {
+                let rare = type_counts.get(w).copied().unwrap_or(0) <= opts.rare_count;
+                rare && (drop_rng.next() % 1000) < u64::from(opts.drop_permille)
+            })
+            .collect();
         for i in 0..ws.len() {
-            let get = |j: isize| -> &WordFeats {
-                if j < 0 { &bos } else { ws.get(j as usize).copied().unwrap_or(&eos) }
+            let get = |j: isize| -> (&WordFeats, bool) {
+                if j < 0 {
+                    (&bos, false)
+                } else {
+                    (
+                        ws.get(j as usize).copied().unwrap_or(&eos),
+                        hidden.get(j as usize).copied().unwrap_or(false),
+                    )
+                }
             };
-            for &h in &get(i as isize).own {
+            let (me, hide) = get(i as isize);
+            for &h in me.own.get(if hide { me.n_ident } else { 0 }..).unwrap_or(&[]) {
                 flat.push(features::bucket(h, bits));
             }
             for &d in &OFFSETS {
-                for &h in &get(i as isize + d as isize).ctx {
+                let (w, hide) = get(i as isize + d as isize);
+                for &h in w.ctx.get(if hide { w.n_ctx_ident } else { 0 }..).unwrap_or(&[]) {
                     flat.push(features::bucket(features::at_offset(h, d), bits));
                 }
             }
-            for &h in pos.get(i).map(Vec::as_slice).unwrap_or(&[]) {
-                flat.push(features::bucket(h, bits));
+            if !hide {
+                for &h in pos.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+                    flat.push(features::bucket(h, bits));
+                }
             }
             ends.push(flat.len());
         }
