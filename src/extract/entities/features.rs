@@ -43,6 +43,55 @@ const T_PHRASE: u64 = 130;
 const T_FLAG_PREV_STEM: u64 = 131;
 const T_CLUSTER: u64 = 140;
 const T_NGRAM: u64 = 150;
+const T_ENT: u64 = 160;
+const T_ENTW: u64 = 161;
+const T_ENT_NEXT: u64 = 162;
+const T_ENT_PREV: u64 = 163;
+
+/// Entities seen in training (name forms joined by spaces → bit mask of types PERS LOC ORG
+/// MISC), matched as phrases; words inside them get their type mask too.
+#[derive(Clone, Debug, Default)]
+pub struct EntityList {
+    phrases: FxMap<String, u8>,
+    first: FxMap<String, u8>,
+    words: FxMap<String, u8>,
+}
+
+impl EntityList {
+    /// Adds an entity (its tokens' name forms) of type index `ty` (0..4).
+    pub fn add(&mut self, names: &[&str], ty: u8) {
+        if names.is_empty() || names.len() > 8 || ty > 3 {
+            return;
+        }
+        *self.phrases.entry(names.join(" ")).or_insert(0) |= 1 << ty;
+        let e = self.first.entry(names[0].to_string()).or_insert(0);
+        *e = (*e).max(names.len() as u8);
+        for w in names {
+            *self.words.entry(w.to_string()).or_insert(0) |= 1 << ty;
+        }
+    }
+
+    /// All phrases with their masks, sorted (for serialising).
+    pub fn sorted(&self) -> Vec<(&str, u8)> {
+        let mut v: Vec<(&str, u8)> = self.phrases.iter().map(|(k, &m)| (k.as_str(), m)).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Adds a serialised phrase.
+    pub fn add_joined(&mut self, joined: &str, mask: u8) {
+        let names: Vec<&str> = joined.split(' ').collect();
+        for ty in 0..4u8 {
+            if mask & (1 << ty) != 0 {
+                self.add(&names, ty);
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+}
 
 /// A fast non-cryptographic hasher for string-keyed maps on the tagging path (FxHash).
 #[derive(Clone, Copy, Default)]
@@ -339,6 +388,7 @@ pub fn position_feats(
     gaz: &Gazetteer,
     bos: &WordFeats,
     eos: &WordFeats,
+    ents: &EntityList,
     mut emit: impl FnMut(usize, u64),
 ) {
     let n = words.len();
@@ -353,6 +403,43 @@ pub fn position_feats(
                         emit(k, mix(T_PHRASE, u64::from(b) * 2 + u64::from(k == s)));
                     }
                 }
+            }
+        }
+    }
+    if !ents.is_empty() {
+        let mut i = 0;
+        let mut joined = String::new();
+        while i < n {
+            let mut matched = 0;
+            if let Some(&maxlen) = words.get(i).and_then(|w| ents.first.get(&w.name)) {
+                for len in (1..=usize::from(maxlen).min(n - i)).rev() {
+                    joined.clear();
+                    for (k, w) in words.iter().skip(i).take(len).enumerate() {
+                        if k > 0 {
+                            joined.push(' ');
+                        }
+                        joined.push_str(&w.name);
+                    }
+                    if let Some(&m) = ents.phrases.get(&joined) {
+                        for k in i..i + len {
+                            emit(k, mix(T_ENT, u64::from(m) * 4 + u64::from(k == i) * 2 + u64::from(len == 1)));
+                        }
+                        if i + len < n {
+                            emit(i + len, mix(T_ENT_PREV, u64::from(m)));
+                        }
+                        if i > 0 {
+                            emit(i - 1, mix(T_ENT_NEXT, u64::from(m)));
+                        }
+                        matched = len;
+                        break;
+                    }
+                }
+            }
+            i += matched.max(1);
+        }
+        for (i, w) in words.iter().enumerate() {
+            if let Some(&m) = ents.words.get(&w.name) {
+                emit(i, mix(T_ENTW, u64::from(m)));
             }
         }
     }

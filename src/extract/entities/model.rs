@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
 
-use super::features::{self, FeatureEnv, FxMap, NTAGS, OFFSETS, WordFeats};
+use super::features::{self, EntityList, FeatureEnv, FxMap, NTAGS, OFFSETS, WordFeats};
 use super::gazetteer::{self, Gazetteer};
 use crate::arabic::clitics::Lexicon;
 
@@ -27,7 +27,7 @@ pub fn allowed(prev: usize, cur: usize) -> bool {
     prev == cur - 1 || prev == cur
 }
 
-const MAGIC: &[u8; 8] = b"KHNER01\n";
+const MAGIC: &[u8; 8] = b"KHNER02\n";
 
 /// A trained model.
 #[derive(Clone, Debug)]
@@ -44,6 +44,8 @@ pub struct Model {
     pub vocab: Vec<(String, u32)>,
     /// Word clusters (normalised word → cluster bit string as an integer), may be empty.
     pub clusters: HashMap<String, u32>,
+    /// Entities seen in the training data (matched as a feature).
+    pub entities: EntityList,
 }
 
 impl Model {
@@ -54,11 +56,12 @@ impl Model {
         trans: [[f32; NTAGS]; NTAGS + 1],
         vocab: Vec<(String, u32)>,
         clusters: HashMap<String, u32>,
+        entities: EntityList,
     ) -> Model {
         let max = w.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-6);
         let scale = max / 32767.0;
         let weights = w.iter().map(|x| (x / scale).round().clamp(-32767.0, 32767.0) as i16).collect();
-        Model { bits, weights, scale, trans, vocab, clusters }
+        Model { bits, weights, scale, trans, vocab, clusters, entities }
     }
 
     /// Serialises to the compact file format.
@@ -93,6 +96,12 @@ impl Model {
         for (w, c) in cl {
             put_str(&mut raw, w);
             put_varint(&mut raw, u64::from(*c));
+        }
+        let ents = self.entities.sorted();
+        put_varint(&mut raw, ents.len() as u64);
+        for (w, m) in ents {
+            put_str(&mut raw, w);
+            put_varint(&mut raw, u64::from(m));
         }
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         enc.write_all(&raw).ok();
@@ -141,7 +150,13 @@ impl Model {
             let w = r.string()?;
             clusters.insert(w, r.varint()? as u32);
         }
-        Ok(Model { bits, weights, scale, trans, vocab, clusters })
+        let mut entities = EntityList::default();
+        let ne = r.varint()?;
+        for _ in 0..ne {
+            let w = r.string()?;
+            entities.add_joined(&w, r.varint()? as u8);
+        }
+        Ok(Model { bits, weights, scale, trans, vocab, clusters, entities })
     }
 
     /// Score vector (one per tag) of a feature hash.
@@ -366,7 +381,7 @@ impl<'m> Tagger<'m> {
         }
         let words: Vec<&WordFeats> = (0..n as isize).map(|i| &get(i).feats).collect();
         let model = self.model;
-        features::position_feats(&words, self.gaz, &self.bos.feats, &self.eos.feats, |i, h| {
+        features::position_feats(&words, self.gaz, &self.bos.feats, &self.eos.feats, &model.entities, |i, h| {
             if let Some(e) = em.get_mut(i) {
                 model.add_feature(h, e);
             }
@@ -374,6 +389,48 @@ impl<'m> Tagger<'m> {
         let tags = viterbi(&em, &self.model.trans);
         let starts = (0..n as isize).map(|i| get(i).feats.name_start).collect();
         (tags, starts)
+    }
+
+    /// Tags the sentences of one document, then makes the tags consistent across it: a rare
+    /// word tagged as part of a type-T entity somewhere is tagged T where the model left it O.
+    pub fn tag_document(&mut self, sentences: &[Vec<&str>]) -> Vec<(Vec<u8>, Vec<usize>)> {
+        let mut out: Vec<(Vec<u8>, Vec<usize>)> = sentences.iter().map(|s| self.tag(s)).collect();
+        // votes per name form: counts of entity types
+        let mut votes: FxMap<&str, [u16; 4]> = FxMap::default();
+        let freq = gazetteer::wordfreq();
+        let name_of = |t: &str| self.ids.get(t).and_then(|&i| self.entries.get(i as usize)).map(|e| e.feats.name.as_str());
+        for (s, (tags, _)) in sentences.iter().zip(&out) {
+            for (tok, &t) in s.iter().zip(tags) {
+                if t != 0
+                    && let Some(name) = name_of(tok)
+                {
+                    votes.entry(name).or_insert([0; 4])[usize::from((t - 1) / 2)] += 1;
+                }
+            }
+        }
+        if votes.is_empty() {
+            return out;
+        }
+        for (s, (tags, _)) in sentences.iter().zip(out.iter_mut()) {
+            for i in 0..tags.len() {
+                if tags[i] != 0 {
+                    continue;
+                }
+                let Some(name) = s.get(i).and_then(|t| name_of(t)) else { continue };
+                let Some(v) = votes.get(name) else { continue };
+                let rare = freq.get(name).is_none_or(|&z| z < 40);
+                if !rare || name.chars().count() < 3 || !name.chars().all(char::is_alphabetic) {
+                    continue;
+                }
+                let mut types = v.iter().enumerate().filter(|(_, c)| **c > 0);
+                let (Some((ty, _)), None) = (types.next(), types.next()) else { continue };
+                let b = 1 + 2 * ty as u8;
+                let prev_same = i > 0 && tags.get(i - 1).is_some_and(|&p| p == b || p == b + 1);
+                tags[i] = if prev_same { b + 1 } else { b };
+                // a following I- of another type must not dangle: leave it (conlleval starts anew)
+            }
+        }
+        out
     }
 }
 
@@ -410,7 +467,7 @@ mod tests {
         w[100] = -0.25;
         let mut trans = [[0f32; NTAGS]; NTAGS + 1];
         trans[0][1] = 0.5;
-        let m = Model::from_float(8, &w, trans, vec![("كتاب".into(), 3)], HashMap::new());
+        let m = Model::from_float(8, &w, trans, vec![("كتاب".into(), 3)], HashMap::new(), EntityList::default());
         let back = Model::from_bytes(&m.to_bytes()).ok();
         let back = back.as_ref();
         assert_eq!(back.map(|b| b.weights.clone()), Some(m.weights.clone()));

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::features::{self, FeatureEnv, NTAGS, OFFSETS, WordFeats};
+use super::features::{self, EntityList, FeatureEnv, NTAGS, OFFSETS, WordFeats};
 use super::gazetteer::{self, Gazetteer};
 use super::model::{self, Model, Tagger, viterbi};
 use crate::arabic::normalize;
@@ -121,6 +121,23 @@ pub fn train(
     let bos = features::sentinel(true);
     let eos = features::sentinel(false);
     let bits = opts.bits;
+    // entity lists: the full one ships; while training, sentence k sees the list built
+    // without its own fold (jackknife), as unseen text would
+    const FOLDS: usize = 5;
+    let mut full = EntityList::default();
+    let mut folds = vec![EntityList::default(); FOLDS];
+    for (si, (sent, sid)) in sents.iter().zip(&sent_ids).enumerate() {
+        for (s, e, ty) in chunks(&sent.tags) {
+            let names: Vec<&str> =
+                sid.get(s..e).unwrap_or(&[]).iter().filter_map(|&w| words.get(w)).map(|w| w.name.as_str()).collect();
+            full.add(&names, ty);
+            for (k, list) in folds.iter_mut().enumerate() {
+                if k != si * FOLDS / sents.len() {
+                    list.add(&names, ty);
+                }
+            }
+        }
+    }
     // per sentence: flat feature buckets and per-position ranges
     let mut type_counts = vec![0u32; words.len()];
     for sid in &sent_ids {
@@ -132,10 +149,11 @@ pub fn train(
     }
     let mut drop_rng = XorShift(opts.seed.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
     let mut feats: Vec<(Vec<u32>, Vec<usize>)> = Vec::with_capacity(sents.len());
-    for sid in &sent_ids {
+    for (si, sid) in sent_ids.iter().enumerate() {
         let ws: Vec<&WordFeats> = sid.iter().filter_map(|&i| words.get(i)).collect();
+        let ents = folds.get(si * FOLDS / sents.len()).unwrap_or(&full);
         let mut pos: Vec<Vec<u64>> = vec![Vec::new(); ws.len()];
-        features::position_feats(&ws, gaz, &bos, &eos, |i, h| {
+        features::position_feats(&ws, gaz, &bos, &eos, ents, |i, h| {
             if let Some(v) = pos.get_mut(i) {
                 v.push(h);
             }
@@ -258,7 +276,7 @@ pub fn train(
             *x -= a / c;
         }
     }
-    Model::from_float(bits, &w, tw, vocab, clusters)
+    Model::from_float(bits, &w, tw, vocab, clusters, full)
 }
 
 /// Entity chunks (start, end, type index 0..4) of a tag sequence, conlleval rules.
@@ -326,16 +344,19 @@ pub fn score(gold: &[Sentence], pred: &[Vec<u8>]) -> Scores {
     s
 }
 
-/// Tags every sentence of `sents` with `model`.
+/// Sentences per pseudo-document when the input has no document boundaries.
+pub const DOC_WINDOW: usize = 40;
+
+/// Tags every sentence of `sents` with `model` (blocks of [`DOC_WINDOW`] sentences are
+/// treated as one document for consistency).
 pub fn predict(model: &Model, sents: &[Sentence]) -> Vec<Vec<u8>> {
     let mut tagger = Tagger::new(model);
-    sents
-        .iter()
-        .map(|s| {
-            let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
-            tagger.tag(&toks).0
-        })
-        .collect()
+    let mut out = Vec::with_capacity(sents.len());
+    for block in sents.chunks(DOC_WINDOW) {
+        let toks: Vec<Vec<&str>> = block.iter().map(|s| s.tokens.iter().map(String::as_str).collect()).collect();
+        out.extend(tagger.tag_document(&toks).into_iter().map(|t| t.0));
+    }
+    out
 }
 
 impl Scores {
