@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use khabar::extract::entities::{self, model};
+use khabar::extract::entities::{self, model, train};
 
 #[derive(clap::Args, Debug)]
 pub struct TagArgs {
@@ -42,42 +42,58 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
     let cpu_started = cpu_time_ns();
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    // sentences are tagged in blocks treated as one document (consistency pass), as
+    // `train-ner --dev` scores them
+    let mut block: Vec<Vec<String>> = Vec::new();
     let mut sentence: Vec<String> = Vec::new();
     let mut ntokens = 0usize;
     let mut first = true;
-    let mut flush = |sentence: &mut Vec<String>, out: &mut BufWriter<_>| -> std::io::Result<()> {
-        if sentence.is_empty() {
+    let mut flush = |block: &mut Vec<Vec<String>>, out: &mut BufWriter<_>| -> std::io::Result<()> {
+        if block.is_empty() {
             return Ok(());
         }
-        let toks: Vec<&str> = sentence.iter().map(String::as_str).collect();
-        let tags: Vec<&str> = match tagger.as_mut() {
+        let sents: Vec<Vec<&str>> = block.iter().map(|s| s.iter().map(String::as_str).collect()).collect();
+        let tags: Vec<Vec<&str>> = match tagger.as_mut() {
             Some(t) => t
-                .tag(&toks)
-                .0
+                .tag_document(&sents)
                 .into_iter()
-                .map(|i| model::TAGS.get(i as usize).copied().unwrap_or("O"))
+                .map(|(tags, _)| {
+                    tags.into_iter().map(|i| model::TAGS.get(i as usize).copied().unwrap_or("O")).collect()
+                })
                 .collect(),
-            None => entities::tag_tokens(&toks),
+            None => entities::tag_sentences(&sents),
         };
-        if !first {
-            out.write_all(b"\n")?;
+        for (toks, tags) in sents.iter().zip(tags) {
+            if !first {
+                out.write_all(b"\n")?;
+            }
+            first = false;
+            for (tok, tag) in toks.iter().zip(tags) {
+                writeln!(out, "{tok} {tag}")?;
+            }
+            ntokens += toks.len();
         }
-        first = false;
-        for (tok, tag) in toks.iter().zip(tags) {
-            writeln!(out, "{tok} {tag}")?;
-        }
-        ntokens += toks.len();
-        sentence.clear();
+        block.clear();
         Ok(())
     };
     for line in input.lines() {
         let line = line.unwrap_or_default();
         match line.split_whitespace().next() {
             Some(tok) => sentence.push(tok.to_string()),
-            None => flush(&mut sentence, &mut out)?,
+            None => {
+                if !sentence.is_empty() {
+                    block.push(std::mem::take(&mut sentence));
+                }
+                if block.len() >= train::DOC_WINDOW {
+                    flush(&mut block, &mut out)?;
+                }
+            }
         }
     }
-    flush(&mut sentence, &mut out)?;
+    if !sentence.is_empty() {
+        block.push(sentence);
+    }
+    flush(&mut block, &mut out)?;
     out.flush()?;
     if args.stats {
         let secs = started.elapsed().as_secs_f64();

@@ -34,6 +34,12 @@ pub struct TrainNerArgs {
     /// Per-mille chance of hiding a rare word's identity in one occurrence.
     #[arg(long, default_value_t = train::TrainOptions::default().drop_permille)]
     pub drop_permille: u32,
+    /// Margin of loss-augmented decoding during training (0 = plain perceptron).
+    #[arg(long, default_value_t = train::TrainOptions::default().margin)]
+    pub margin: f32,
+    /// Factor on the margin of O for entity tokens.
+    #[arg(long, default_value_t = train::TrainOptions::default().o_factor)]
+    pub o_factor: f32,
 }
 
 pub fn run(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
@@ -55,6 +61,8 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
         bits: args.bits,
         rare_count: args.rare_count,
         drop_permille: args.drop_permille,
+        margin: args.margin,
+        o_factor: args.o_factor,
     };
     let model = train::train(&sents, Default::default(), opts, |l| eprintln!("{l}"));
     let bytes = model.to_bytes();

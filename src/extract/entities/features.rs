@@ -422,7 +422,10 @@ pub fn position_feats(
                     }
                     if let Some(&m) = ents.phrases.get(&joined) {
                         for k in i..i + len {
-                            emit(k, mix(T_ENT, u64::from(m) * 4 + u64::from(k == i) * 2 + u64::from(len == 1)));
+                            emit(
+                                k,
+                                mix(T_ENT, u64::from(m) * 4 + u64::from(k == i) * 2 + u64::from(len == 1)),
+                            );
                         }
                         if i + len < n {
                             emit(i + len, mix(T_ENT_PREV, u64::from(m)));

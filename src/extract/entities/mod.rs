@@ -51,14 +51,23 @@ pub fn with_builtin_tagger<R>(f: impl FnOnce(Option<&mut Tagger<'static>>) -> R)
     })
 }
 
-/// Tags pre-tokenised sentences with the embedded model: ANERcorp tag names per token
+/// Tags one pre-tokenised sentence with the embedded model: ANERcorp tag names per token
 /// (all "O" if no model is embedded).
 pub fn tag_tokens(tokens: &[&str]) -> Vec<&'static str> {
+    tag_sentences(&[tokens.to_vec()]).pop().unwrap_or_default()
+}
+
+/// Tags the sentences of one document with the embedded model (with the document-level
+/// consistency pass): ANERcorp tag names per token.
+pub fn tag_sentences(sentences: &[Vec<&str>]) -> Vec<Vec<&'static str>> {
+    let name = |i: u8| model::TAGS.get(usize::from(i)).copied().unwrap_or("O");
     with_builtin_tagger(|t| match t {
-        Some(t) => {
-            t.tag(tokens).0.into_iter().map(|i| model::TAGS.get(i as usize).copied().unwrap_or("O")).collect()
-        }
-        None => vec!["O"; tokens.len()],
+        Some(t) => t
+            .tag_document(sentences)
+            .into_iter()
+            .map(|(tags, _)| tags.into_iter().map(name).collect())
+            .collect(),
+        None => sentences.iter().map(|s| vec!["O"; s.len()]).collect(),
     })
 }
 
@@ -123,10 +132,12 @@ pub fn extract_entities(text: &str) -> Vec<EntityMention> {
     let mut skips = vec![0usize; tokens.len()];
     with_builtin_tagger(|tagger| {
         let Some(tagger) = tagger else { return };
-        for run in sentence_runs(text, &tokens) {
-            let toks: Vec<&str> =
-                tokens.get(run.clone()).unwrap_or(&[]).iter().map(|t| t.text(text)).collect();
-            let (t, s) = tagger.tag(&toks);
+        let runs = sentence_runs(text, &tokens);
+        let sentences: Vec<Vec<&str>> = runs
+            .iter()
+            .map(|r| tokens.get(r.clone()).unwrap_or(&[]).iter().map(|t| t.text(text)).collect())
+            .collect();
+        for (run, (t, s)) in runs.into_iter().zip(tagger.tag_document(&sentences)) {
             for (k, i) in run.enumerate() {
                 if let (Some(dst), Some(src)) = (tags.get_mut(i), t.get(k)) {
                     *dst = *src;

@@ -381,11 +381,18 @@ impl<'m> Tagger<'m> {
         }
         let words: Vec<&WordFeats> = (0..n as isize).map(|i| &get(i).feats).collect();
         let model = self.model;
-        features::position_feats(&words, self.gaz, &self.bos.feats, &self.eos.feats, &model.entities, |i, h| {
-            if let Some(e) = em.get_mut(i) {
-                model.add_feature(h, e);
-            }
-        });
+        features::position_feats(
+            &words,
+            self.gaz,
+            &self.bos.feats,
+            &self.eos.feats,
+            &model.entities,
+            |i, h| {
+                if let Some(e) = em.get_mut(i) {
+                    model.add_feature(h, e);
+                }
+            },
+        );
         let tags = viterbi(&em, &self.model.trans);
         let starts = (0..n as isize).map(|i| get(i).feats.name_start).collect();
         (tags, starts)
@@ -398,7 +405,9 @@ impl<'m> Tagger<'m> {
         // votes per name form: counts of entity types
         let mut votes: FxMap<&str, [u16; 4]> = FxMap::default();
         let freq = gazetteer::wordfreq();
-        let name_of = |t: &str| self.ids.get(t).and_then(|&i| self.entries.get(i as usize)).map(|e| e.feats.name.as_str());
+        let name_of = |t: &str| {
+            self.ids.get(t).and_then(|&i| self.entries.get(i as usize)).map(|e| e.feats.name.as_str())
+        };
         for (s, (tags, _)) in sentences.iter().zip(&out) {
             for (tok, &t) in s.iter().zip(tags) {
                 if t != 0
@@ -467,7 +476,8 @@ mod tests {
         w[100] = -0.25;
         let mut trans = [[0f32; NTAGS]; NTAGS + 1];
         trans[0][1] = 0.5;
-        let m = Model::from_float(8, &w, trans, vec![("كتاب".into(), 3)], HashMap::new(), EntityList::default());
+        let m =
+            Model::from_float(8, &w, trans, vec![("كتاب".into(), 3)], HashMap::new(), EntityList::default());
         let back = Model::from_bytes(&m.to_bytes()).ok();
         let back = back.as_ref();
         assert_eq!(back.map(|b| b.weights.clone()), Some(m.weights.clone()));
