@@ -1,0 +1,33 @@
+#!/bin/sh
+# Regenerates the reference layout dumps in tests/fixtures/layout/ with ../shared/tools/ref-layout
+# (FriBidi + HarfBuzz + Pango; needs libfribidi-bin libharfbuzz-bin pango1.0-tools fontconfig python3).
+# For every sample article and tricky.txt: 20 px, widths 600 and 900, forced RTL and first-strong.
+# Usage: scripts/regen-layout-fixtures.sh [--check]   (--check: fail if a fixture is not current)
+set -eu
+cd "$(dirname "$0")/.."
+REF=../shared/tools/ref-layout
+F=fonts/NotoNaskhArabic-Regular.ttf,fonts/NotoSans-Regular.ttf
+OUT=tests/fixtures/layout
+check=0
+[ "${1:-}" = "--check" ] && check=1
+status=0
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+for text in assets/samples/*.txt $OUT/tricky.txt; do
+  name=$(basename "$text" .txt)
+  for width in 600 900; do
+    for dir in rtl auto; do
+      flag=""
+      [ "$dir" = rtl ] && flag="--rtl"
+      dest="$OUT/$name.$dir.20px.$width.txt"
+      # shellcheck disable=SC2086
+      "$REF" $flag "$text" "$F" 20 "$width" > "$tmp"
+      if [ $check = 1 ]; then
+        if ! cmp -s "$tmp" "$dest"; then echo "stale: $dest"; status=1; fi
+      else
+        cp "$tmp" "$dest"
+      fi
+    done
+  done
+done
+exit $status

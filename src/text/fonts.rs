@@ -1,0 +1,161 @@
+//! The fonts the text engine may use: a cosmic-text `FontSystem` built on an empty font
+//! database (never the system fonts), and ordered fallback lists ("font sets", first =
+//! primary) with a per-character cmap cache, like a Pango fontset.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use cosmic_text::fontdb::{self, Database, ID};
+use cosmic_text::{Font, FontSystem};
+
+/// An ordered fallback list of fonts; a character is drawn from the first font that maps it.
+pub struct FontSet {
+    /// Font ids in fallback order.
+    pub ids: Vec<ID>,
+    /// File names (for dumps), parallel to `ids`.
+    pub names: Vec<String>,
+    fonts: Vec<Arc<Font>>,
+    /// Units per em of each font.
+    pub upem: Vec<f32>,
+    /// Largest ascent and descent (positive, in em) over the fonts.
+    pub ascent_em: f32,
+    pub descent_em: f32,
+    cmap: HashMap<char, Option<u8>>,
+}
+
+impl FontSet {
+    fn new(system: &mut FontSystem, ids: Vec<ID>, names: Vec<String>) -> Self {
+        let mut fonts = Vec::new();
+        let mut keep_ids = Vec::new();
+        let mut keep_names = Vec::new();
+        for (id, name) in ids.into_iter().zip(names) {
+            if let Some(font) = system.get_font(id, fontdb::Weight::NORMAL) {
+                fonts.push(font);
+                keep_ids.push(id);
+                keep_names.push(name);
+            }
+        }
+        let upem: Vec<f32> = fonts.iter().map(|f| f32::from(f.metrics().units_per_em.max(1))).collect();
+        let mut ascent_em: f32 = 0.0;
+        let mut descent_em: f32 = 0.0;
+        for (f, u) in fonts.iter().zip(&upem) {
+            ascent_em = ascent_em.max(f.metrics().ascent / u);
+            descent_em = descent_em.max(-f.metrics().descent / u);
+        }
+        FontSet { ids: keep_ids, names: keep_names, fonts, upem, ascent_em, descent_em, cmap: HashMap::new() }
+    }
+
+    /// Number of fonts in the set.
+    pub fn len(&self) -> usize {
+        self.fonts.len()
+    }
+
+    /// True when no font could be loaded.
+    pub fn is_empty(&self) -> bool {
+        self.fonts.is_empty()
+    }
+
+    /// The font at fallback position `i`.
+    pub fn font(&self, i: usize) -> Option<&Arc<Font>> {
+        self.fonts.get(i)
+    }
+
+    /// Fallback position of the first font that maps `c`, or None when no font has it.
+    pub fn font_for_char(&mut self, c: char) -> Option<u8> {
+        if let Some(hit) = self.cmap.get(&c) {
+            return *hit;
+        }
+        let found = self
+            .fonts
+            .iter()
+            .position(|f| f.as_swash().charmap().map(c) != 0)
+            .and_then(|i| u8::try_from(i).ok());
+        self.cmap.insert(c, found);
+        found
+    }
+}
+
+/// The font database and the two Arabic faces' fallback lists.
+pub struct Fonts {
+    pub system: FontSystem,
+    /// Noto Naskh Arabic, then Noto Sans (Latin, Cyrillic, Greek).
+    pub naskh: FontSet,
+    /// Noto Sans Arabic, then Noto Sans.
+    pub sans: FontSet,
+}
+
+fn load(db: &mut Database, data: Arc<dyn AsRef<[u8]> + Send + Sync>) -> Option<ID> {
+    db.load_font_source(fontdb::Source::Binary(data)).first().copied()
+}
+
+impl Fonts {
+    /// The bundled fonts of [`crate::assets::FONTS`] only.
+    pub fn bundled() -> Self {
+        let mut db = Database::new();
+        let mut by_name: HashMap<&'static str, ID> = HashMap::new();
+        for f in crate::assets::FONTS.iter() {
+            if let Some(id) = load(&mut db, Arc::new(f.data)) {
+                by_name.insert(f.file_name, id);
+            }
+        }
+        let mut system = FontSystem::new_with_locale_and_db("en-US".to_string(), db);
+        let pick = |names: &[&'static str]| {
+            let mut ids = Vec::new();
+            let mut out = Vec::new();
+            for n in names {
+                if let Some(id) = by_name.get(n) {
+                    ids.push(*id);
+                    out.push((*n).to_string());
+                }
+            }
+            (ids, out)
+        };
+        let (ids, names) = pick(&["NotoNaskhArabic-Regular.ttf", "NotoSans-Regular.ttf"]);
+        let naskh = FontSet::new(&mut system, ids, names);
+        let (ids, names) = pick(&["NotoSansArabic-Regular.ttf", "NotoSans-Regular.ttf"]);
+        let sans = FontSet::new(&mut system, ids, names);
+        Fonts { system, naskh, sans }
+    }
+
+    /// Fonts read from files, in fallback order (first = primary); both faces use this list.
+    pub fn from_files(paths: &[PathBuf]) -> io::Result<Self> {
+        let mut db = Database::new();
+        let mut ids = Vec::new();
+        let mut names = Vec::new();
+        for p in paths {
+            let data = std::fs::read(p)?;
+            let id = load(&mut db, Arc::new(data)).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::InvalidData, format!("{}: not a font file", p.display()))
+            })?;
+            ids.push(id);
+            names.push(p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        }
+        if ids.is_empty() {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "no font files given"));
+        }
+        let mut system = FontSystem::new_with_locale_and_db("en-US".to_string(), db);
+        let naskh = FontSet::new(&mut system, ids.clone(), names.clone());
+        let sans = FontSet::new(&mut system, ids, names);
+        if naskh.is_empty() {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "no usable font"));
+        }
+        Ok(Fonts { system, naskh, sans })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_fonts_have_arabic_first_and_latin_second() {
+        let mut f = Fonts::bundled();
+        assert_eq!(f.naskh.len(), 2);
+        assert_eq!(f.naskh.font_for_char('ب'), Some(0));
+        assert_eq!(f.naskh.font_for_char('Ж'), Some(1));
+        assert_eq!(f.sans.font_for_char('ب'), Some(0));
+        assert!(f.naskh.ascent_em > 0.5 && f.naskh.descent_em > 0.1);
+    }
+}

@@ -1,0 +1,920 @@
+//! Paragraph layout: the public types the painter and the dump read ([`ParagraphLayout`],
+//! [`LayoutLine`], [`PositionedGlyph`]), the [`TextEngine`] that builds and caches them, and
+//! the pipeline behind it:
+//!
+//! itemise ([`super::itemize`]) → shape each item once with HarfBuzz's Rust port (harfrust,
+//! through cosmic-text's font objects; size-independent font units, cached per text) → break
+//! lines like Pango (UAX #14 opportunities, "word-char" wrapping, trailing white space hangs)
+//! → reorder each line's runs visually (UAX #9 L2 on the item levels) → position glyphs and
+//! align (RTL paragraphs right-aligned).
+//!
+//! Re-wrapping at another width or size reuses the shaped items; only runs split by a line
+//! break at a position HarfBuzz marks unsafe-to-break are shaped again.
+
+use std::collections::HashMap;
+use std::io;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use cosmic_text::{Font, FontSystem};
+
+use super::fonts::{FontSet, Fonts};
+pub use super::itemize::BaseDirection;
+use super::itemize::{Item, bidi_levels, itemize};
+use super::linebreak::{LogAttr, log_attrs};
+
+/// Which Arabic typeface a paragraph uses (Latin and Cyrillic always come from Noto Sans).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub enum ArabicFace {
+    /// Noto Naskh Arabic: the reading face of the document view.
+    #[default]
+    Naskh,
+    /// Noto Sans Arabic: compact UI face (lists, labels).
+    Sans,
+}
+
+/// How to lay out one paragraph.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct LayoutParams {
+    /// Font size in px.
+    pub font_size_px: f32,
+    /// Wrap width in px; None = a single line, no wrapping.
+    pub width_px: Option<f32>,
+    /// Base direction (Arabic articles force RTL).
+    pub direction: BaseDirection,
+    /// Line height as a multiple of the font size; raised when needed so that tashkeel is never
+    /// clipped (the fonts' ascent + descent).
+    pub line_height: f32,
+    /// Arabic typeface.
+    pub face: ArabicFace,
+}
+
+impl Default for LayoutParams {
+    fn default() -> Self {
+        LayoutParams {
+            font_size_px: 20.0,
+            width_px: None,
+            direction: BaseDirection::Rtl,
+            line_height: 1.6,
+            face: ArabicFace::Naskh,
+        }
+    }
+}
+
+/// One glyph placed on a line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PositionedGlyph {
+    pub font_id: cosmic_text::fontdb::ID,
+    pub glyph_id: u16,
+    /// Code point range of the cluster the glyph belongs to (paragraph-relative).
+    pub cluster: Range<usize>,
+    /// Drawing position (pen position + shaper x offset) relative to `LayoutLine::x`, px.
+    pub x: f32,
+    /// Shaper y offset, px, y up (marks raised above the base line are positive).
+    pub y_offset: f32,
+    /// Advance width, px.
+    pub advance: f32,
+    /// Bidi level of the glyph's run.
+    pub level: u8,
+    pub font_size_px: f32,
+}
+
+/// A shaping run of a line (for dumps and debugging): glyphs `glyphs` of `LayoutLine::glyphs`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayoutRun {
+    /// Code point range (paragraph-relative).
+    pub chars: Range<usize>,
+    pub level: u8,
+    /// Position of the font in the fallback list; None = no font has these characters.
+    pub font_index: Option<u8>,
+    /// ISO 15924 script tag given to the shaper.
+    pub script: [u8; 4],
+    /// Range into `LayoutLine::glyphs`.
+    pub glyphs: Range<usize>,
+}
+
+/// One visual line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayoutLine {
+    /// Code point range, paragraph-relative, including trailing spaces.
+    pub chars: Range<usize>,
+    /// Top of the line box, px from the paragraph top.
+    pub top: f32,
+    /// Baseline, px from the paragraph top.
+    pub baseline: f32,
+    /// Line box height, px.
+    pub height: f32,
+    /// Sum of advances, px (the space that ends a wrapped line counts 0, as in Pango).
+    pub width: f32,
+    /// Left edge of the line after alignment, px from the paragraph's left edge.
+    pub x: f32,
+    /// Glyphs in visual order, left to right.
+    pub glyphs: Vec<PositionedGlyph>,
+    /// Shaping runs in visual order.
+    pub runs: Vec<LayoutRun>,
+}
+
+/// A laid-out paragraph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParagraphLayout {
+    pub text: String,
+    pub lines: Vec<LayoutLine>,
+    /// `width_px` when wrapping, else the widest line.
+    pub width: f32,
+    pub height: f32,
+    /// Resolved base direction.
+    pub rtl: bool,
+}
+
+/// A glyph as shaped, in font units.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawGlyph {
+    pub gid: u16,
+    /// Paragraph-relative code point index of the cluster start.
+    pub cluster: u32,
+    pub dx: i32,
+    pub dy: i32,
+    pub adv: i32,
+    pub unsafe_to_break: bool,
+}
+
+/// An item with its glyphs (visual order within the item).
+#[derive(Clone, Debug)]
+pub(crate) struct ShapedItem {
+    pub item: Item,
+    pub glyphs: Vec<RawGlyph>,
+}
+
+/// Everything about a paragraph that does not depend on width or size.
+#[derive(Debug)]
+pub(crate) struct Shaped {
+    pub chars: Vec<char>,
+    /// Bidi embedding levels per character.
+    pub levels: Vec<u8>,
+    pub rtl: bool,
+    pub items: Vec<ShapedItem>,
+    pub attrs: Vec<LogAttr>,
+}
+
+/// Shapes `range` of the paragraph with `font` (harfrust), with up to 5 characters of context
+/// on each side as HarfBuzz keeps. Glyphs come back in visual order.
+pub(crate) fn shape_range(
+    font: &Font,
+    chars: &[char],
+    range: Range<usize>,
+    rtl: bool,
+    script: [u8; 4],
+) -> Vec<RawGlyph> {
+    let mut buf = harfrust::UnicodeBuffer::new();
+    for i in range.clone() {
+        if let Some(&c) = chars.get(i) {
+            buf.add(c, u32::try_from(i).unwrap_or(u32::MAX));
+        }
+    }
+    let pre: String = chars.get(range.start.saturating_sub(8)..range.start).unwrap_or(&[]).iter().collect();
+    let post: String = chars.get(range.end..(range.end + 8).min(chars.len())).unwrap_or(&[]).iter().collect();
+    buf.set_pre_context(&pre);
+    buf.set_post_context(&post);
+    buf.set_direction(if rtl { harfrust::Direction::RightToLeft } else { harfrust::Direction::LeftToRight });
+    if &script != b"Zyyy"
+        && &script != b"Zinh"
+        && let Some(s) = harfrust::Script::from_iso15924_tag(harfrust::Tag::new(&script))
+    {
+        buf.set_script(s);
+    }
+    buf.guess_segment_properties();
+    let out = font.shaper().shape(buf, &[]);
+    out.glyph_infos()
+        .iter()
+        .zip(out.glyph_positions())
+        .map(|(info, pos)| RawGlyph {
+            gid: u16::try_from(info.glyph_id).unwrap_or(0),
+            cluster: info.cluster,
+            dx: pos.x_offset,
+            dy: pos.y_offset,
+            adv: pos.x_advance,
+            unsafe_to_break: info.unsafe_to_break(),
+        })
+        .collect()
+}
+
+/// Pango units (1/1024 px) of a font-unit value at `size` px, rounded as HarfBuzz scales
+/// (`em_mult` with a 16.16 multiplier), so that line breaking measures as Pango does.
+#[derive(Clone, Copy)]
+struct PangoScale {
+    mult: i64,
+}
+
+impl PangoScale {
+    fn new(size_px: f32, upem: f32) -> Self {
+        let scale = (f64::from(size_px) * 1024.0).round() as i64;
+        let upem = (upem as i64).max(1);
+        PangoScale { mult: (scale << 16) / upem }
+    }
+    fn units(self, v: i32) -> i64 {
+        (i64::from(v) * self.mult + 32768) >> 16
+    }
+}
+
+/// A piece of an item placed on a line (logical order until reordered).
+struct Piece {
+    item: usize,
+    chars: Range<usize>,
+}
+
+/// The text engine: fonts, shaping and layout caches.
+pub struct TextEngine {
+    fonts: Fonts,
+    shaped: HashMap<(String, BaseDirection, ArabicFace), (Arc<Shaped>, u64)>,
+    layouts: HashMap<LayoutKey, (Arc<ParagraphLayout>, u64)>,
+    tick: u64,
+    cached_chars: usize,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct LayoutKey {
+    text: String,
+    size: u32,
+    width: Option<u32>,
+    dir: BaseDirection,
+    line_height: u32,
+    face: ArabicFace,
+}
+
+/// Cached paragraphs are dropped (least recently used first) beyond this many characters.
+const CACHE_CHARS: usize = 4_000_000;
+
+impl Default for TextEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TextEngine {
+    /// An engine on the bundled fonts only.
+    pub fn new() -> Self {
+        Self::with_fonts(Fonts::bundled())
+    }
+
+    /// An engine on font files in fallback order (first = primary), for `layout-dump --fonts`.
+    pub fn from_font_files(paths: &[PathBuf]) -> io::Result<Self> {
+        Ok(Self::with_fonts(Fonts::from_files(paths)?))
+    }
+
+    fn with_fonts(fonts: Fonts) -> Self {
+        TextEngine { fonts, shaped: HashMap::new(), layouts: HashMap::new(), tick: 0, cached_chars: 0 }
+    }
+
+    /// The font system the painter rasterises with (swash).
+    pub fn font_system_mut(&mut self) -> &mut FontSystem {
+        &mut self.fonts.system
+    }
+
+    /// The fallback list of a face.
+    pub fn font_set(&self, face: ArabicFace) -> &FontSet {
+        match face {
+            ArabicFace::Naskh => &self.fonts.naskh,
+            ArabicFace::Sans => &self.fonts.sans,
+        }
+    }
+
+    /// Lays out one paragraph (no '\n' expected; line separators are treated as spaces),
+    /// cached per (text, params).
+    pub fn layout(&mut self, text: &str, params: &LayoutParams) -> Arc<ParagraphLayout> {
+        self.tick += 1;
+        let key = LayoutKey {
+            text: text.to_string(),
+            size: params.font_size_px.to_bits(),
+            width: params.width_px.map(f32::to_bits),
+            dir: params.direction,
+            line_height: params.line_height.to_bits(),
+            face: params.face,
+        };
+        if let Some((l, t)) = self.layouts.get_mut(&key) {
+            *t = self.tick;
+            return Arc::clone(l);
+        }
+        let shaped = self.shaped(text, params.direction, params.face);
+        let set = match params.face {
+            ArabicFace::Naskh => &self.fonts.naskh,
+            ArabicFace::Sans => &self.fonts.sans,
+        };
+        let layout = Arc::new(break_and_place(text, &shaped, set, params));
+        self.cached_chars += shaped.chars.len();
+        self.layouts.insert(key, (Arc::clone(&layout), self.tick));
+        self.evict();
+        layout
+    }
+
+    /// Bidi embedding levels of a paragraph per character (as FriBidi resolves them, rule L1
+    /// applied at the paragraph end), and the resolved direction.
+    pub fn bidi_levels(&mut self, text: &str, dir: BaseDirection, face: ArabicFace) -> (Vec<u8>, bool) {
+        let s = self.shaped(text, dir, face);
+        (s.levels.clone(), s.rtl)
+    }
+
+    /// Drops every cached layout and shaping result.
+    pub fn clear_cache(&mut self) {
+        self.layouts.clear();
+        self.shaped.clear();
+        self.cached_chars = 0;
+    }
+
+    fn evict(&mut self) {
+        if self.cached_chars <= CACHE_CHARS {
+            return;
+        }
+        // drop the older half of both caches
+        let mut ticks: Vec<u64> = self.layouts.values().map(|v| v.1).collect();
+        ticks.sort_unstable();
+        let cut = ticks.get(ticks.len() / 2).copied().unwrap_or(0);
+        self.layouts.retain(|_, v| v.1 >= cut);
+        self.shaped.retain(|_, v| v.1 >= cut);
+        self.cached_chars = self.layouts.keys().map(|k| k.text.len() / 2).sum();
+    }
+
+    pub(crate) fn shaped(&mut self, text: &str, dir: BaseDirection, face: ArabicFace) -> Arc<Shaped> {
+        let key = (text.to_string(), dir, face);
+        if let Some((s, t)) = self.shaped.get_mut(&key) {
+            *t = self.tick;
+            return Arc::clone(s);
+        }
+        let set = match face {
+            ArabicFace::Naskh => &mut self.fonts.naskh,
+            ArabicFace::Sans => &mut self.fonts.sans,
+        };
+        let s = Arc::new(shape_paragraph(text, dir, set));
+        self.shaped.insert(key, (Arc::clone(&s), self.tick));
+        s
+    }
+}
+
+/// Itemises and shapes a paragraph.
+pub(crate) fn shape_paragraph(text: &str, dir: BaseDirection, set: &mut FontSet) -> Shaped {
+    let chars: Vec<char> = text.chars().collect();
+    let (levels, rtl) = bidi_levels(text, &chars, dir);
+    let items = itemize(&chars, &levels, set);
+    let levels_out = levels.clone();
+    let items = items
+        .into_iter()
+        .map(|item| {
+            let glyphs = match set.font(usize::from(item.font.unwrap_or(0))) {
+                Some(font) => shape_range(font, &chars, item.chars.clone(), item.level % 2 == 1, item.script),
+                None => Vec::new(),
+            };
+            ShapedItem { item, glyphs }
+        })
+        .collect();
+    let attrs = log_attrs(&chars);
+    Shaped { chars, levels: levels_out, rtl, items, attrs }
+}
+
+/// Per-character logical widths of an item in Pango units (cluster width split evenly, the
+/// remainder to the first character), indexed from the item start.
+fn log_widths(it: &ShapedItem, scale: PangoScale, chars_len: usize) -> Vec<i64> {
+    let r = &it.item.chars;
+    let n = r.len();
+    let mut w = vec![0i64; n];
+    // cluster start -> total width
+    let mut starts: Vec<usize> = it.glyphs.iter().map(|g| g.cluster as usize).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    for g in &it.glyphs {
+        let c = g.cluster as usize;
+        if let Some(slot) = c.checked_sub(r.start).and_then(|i| w.get_mut(i)) {
+            *slot += scale.units(g.adv);
+        }
+    }
+    // spread each cluster's width over its characters
+    for (k, &s) in starts.iter().enumerate() {
+        let e = starts.get(k + 1).copied().unwrap_or(r.end).min(chars_len);
+        let len = e.saturating_sub(s);
+        if len > 1 {
+            let i0 = s.saturating_sub(r.start);
+            let total = w.get(i0).copied().unwrap_or(0);
+            let each = total / len as i64;
+            for j in 0..len {
+                if let Some(slot) = w.get_mut(i0 + j) {
+                    *slot = each;
+                }
+            }
+            if let Some(slot) = w.get_mut(i0) {
+                *slot += total - each * len as i64;
+            }
+        }
+    }
+    w
+}
+
+/// Glyphs of `range` (a sub-range of the item) — sliced from the item's glyphs when HarfBuzz
+/// says cutting there is safe, else shaped again.
+fn piece_glyphs(it: &ShapedItem, range: &Range<usize>, chars: &[char], set: &FontSet) -> Vec<RawGlyph> {
+    if *range == it.item.chars {
+        return it.glyphs.clone();
+    }
+    let safe_at = |pos: usize| {
+        if pos == it.item.chars.start || pos == it.item.chars.end {
+            return true;
+        }
+        let mut found = false;
+        for g in &it.glyphs {
+            if g.cluster as usize == pos {
+                found = true;
+                if g.unsafe_to_break {
+                    return false;
+                }
+            }
+        }
+        found
+    };
+    if safe_at(range.start) && safe_at(range.end) {
+        return it.glyphs.iter().filter(|g| range.contains(&(g.cluster as usize))).copied().collect();
+    }
+    match set.font(usize::from(it.item.font.unwrap_or(0))) {
+        Some(font) => shape_range(font, chars, range.clone(), it.item.level % 2 == 1, it.item.script),
+        None => Vec::new(),
+    }
+}
+
+fn width_units(glyphs: &[RawGlyph], scale: PangoScale) -> i64 {
+    glyphs.iter().map(|g| scale.units(g.adv)).sum()
+}
+
+/// Breaks the shaped paragraph into lines (Pango's `process_line`/`process_item` with
+/// `PANGO_WRAP_WORD_CHAR`), then reorders and positions each line.
+fn break_and_place(text: &str, sh: &Shaped, set: &FontSet, p: &LayoutParams) -> ParagraphLayout {
+    let size = if p.font_size_px.is_finite() && p.font_size_px > 0.0 { p.font_size_px } else { 1.0 };
+    let upem0 = set.upem.first().copied().unwrap_or(1000.0);
+    let scales: Vec<PangoScale> = (0..set.len().max(1))
+        .map(|i| PangoScale::new(size, set.upem.get(i).copied().unwrap_or(upem0)))
+        .collect();
+    let scale_of =
+        |it: &ShapedItem| scales.get(usize::from(it.item.font.unwrap_or(0))).copied().unwrap_or(scales[0]);
+    let limit: Option<i64> =
+        p.width_px.filter(|w| w.is_finite()).map(|w| (f64::from(w.max(0.0)) * 1024.0).round() as i64);
+    let n = sh.chars.len();
+    let attrs = &sh.attrs;
+    let can_break = |off: usize, char_wrap: bool| -> bool {
+        if off >= n {
+            return true;
+        }
+        attrs.get(off).is_some_and(|a| if char_wrap { a.is_char_break } else { a.is_line_break })
+    };
+    let is_white = |i: usize| attrs.get(i).is_some_and(|a| a.is_white);
+
+    let mut lines_pieces: Vec<(Vec<Piece>, bool)> = Vec::new();
+    // queue of pieces still to place: (item index, char range)
+    let mut queue: std::collections::VecDeque<Piece> =
+        sh.items.iter().enumerate().map(|(i, it)| Piece { item: i, chars: it.item.chars.clone() }).collect();
+    let mut logw_cache: HashMap<usize, Vec<i64>> = HashMap::new();
+    let mut get_logw = |idx: usize| -> Vec<i64> {
+        logw_cache
+            .entry(idx)
+            .or_insert_with(|| {
+                sh.items.get(idx).map(|it| log_widths(it, scale_of(it), n)).unwrap_or_default()
+            })
+            .clone()
+    };
+
+    if limit.is_none() {
+        let pieces: Vec<Piece> = queue.drain(..).collect();
+        lines_pieces.push((pieces, false));
+    }
+    while !queue.is_empty() {
+        let Some(limit) = limit else { break };
+        let mut line: Vec<Piece> = Vec::new();
+        let mut remaining = limit;
+        let mut have_break = false;
+        let mut break_state: Option<(usize, i64)> = None; // (line.len() before run, remaining)
+        let mut wrapped = false;
+        'line: while let Some(piece) = queue.pop_front() {
+            let it = &sh.items[piece.item];
+            let logw_all = get_logw(piece.item);
+            let off0 = piece.chars.start - it.item.chars.start;
+            let logw = &logw_all[off0.min(logw_all.len())..(off0 + piece.chars.len()).min(logw_all.len())];
+            let is_last_item = queue.is_empty();
+            let first_in_line = line.is_empty();
+            let scale = scale_of(it);
+            let old_remaining = remaining;
+            let result = process_piece(
+                &piece,
+                it,
+                logw,
+                &mut remaining,
+                !have_break,
+                false,
+                is_last_item,
+                !line.is_empty(),
+                &can_break,
+                &is_white,
+                &sh.chars,
+                set,
+                scale,
+            );
+            match result {
+                Fit::All => {
+                    let nchars = piece.chars.len();
+                    let from = if first_in_line { 1 } else { 0 };
+                    let breaks_inside = (from..nchars).any(|i| can_break(piece.chars.start + i, false));
+                    let old_len = line.len();
+                    line.push(piece);
+                    if breaks_inside {
+                        have_break = true;
+                        break_state = Some((old_len, old_remaining));
+                    }
+                }
+                Fit::Empty => {
+                    queue.push_front(piece);
+                    wrapped = true;
+                    break 'line;
+                }
+                Fit::Some(k) => {
+                    let s = piece.chars.start;
+                    line.push(Piece { item: piece.item, chars: s..s + k });
+                    queue.push_front(Piece { item: piece.item, chars: s + k..piece.chars.end });
+                    wrapped = true;
+                    break 'line;
+                }
+                Fit::None => {
+                    queue.push_front(piece);
+                    let (keep, rem) = break_state.unwrap_or((0, limit));
+                    while line.len() > keep {
+                        if let Some(pc) = line.pop() {
+                            queue.push_front(pc);
+                        }
+                    }
+                    remaining = rem;
+                    let Some(piece) = queue.pop_front() else { break 'line };
+                    let it = &sh.items[piece.item];
+                    let logw_all = get_logw(piece.item);
+                    let off0 = piece.chars.start - it.item.chars.start;
+                    let logw =
+                        &logw_all[off0.min(logw_all.len())..(off0 + piece.chars.len()).min(logw_all.len())];
+                    let r = process_piece(
+                        &piece,
+                        it,
+                        logw,
+                        &mut remaining,
+                        true,
+                        true,
+                        queue.is_empty(),
+                        !line.is_empty(),
+                        &can_break,
+                        &is_white,
+                        &sh.chars,
+                        set,
+                        scale_of(it),
+                    );
+                    match r {
+                        Fit::Some(k) => {
+                            let s = piece.chars.start;
+                            line.push(Piece { item: piece.item, chars: s..s + k });
+                            queue.push_front(Piece { item: piece.item, chars: s + k..piece.chars.end });
+                        }
+                        Fit::All => line.push(piece),
+                        _ => queue.push_front(piece),
+                    }
+                    wrapped = true;
+                    break 'line;
+                }
+            }
+        }
+        if line.is_empty() {
+            // safety net: never loop forever; take one character
+            if let Some(pc) = queue.pop_front() {
+                let s = pc.chars.start;
+                line.push(Piece { item: pc.item, chars: s..s + 1 });
+                if s + 1 < pc.chars.end {
+                    queue.push_front(Piece { item: pc.item, chars: s + 1..pc.chars.end });
+                }
+            }
+        }
+        lines_pieces.push((line, wrapped && !queue.is_empty()));
+    }
+    if lines_pieces.is_empty() {
+        lines_pieces.push((Vec::new(), false));
+    }
+
+    place_lines(text, sh, set, p, size, lines_pieces)
+}
+
+enum Fit {
+    None,
+    Empty,
+    Some(usize),
+    All,
+}
+
+/// Pango's `process_item` (without tabs, letter spacing and hyphens): how much of `piece` fits
+/// in `remaining` (Pango units).
+#[allow(clippy::too_many_arguments)]
+fn process_piece(
+    piece: &Piece,
+    it: &ShapedItem,
+    logw: &[i64],
+    remaining: &mut i64,
+    force_fit: bool,
+    no_break_at_end: bool,
+    is_last_item: bool,
+    line_has_runs: bool,
+    can_break: &dyn Fn(usize, bool) -> bool,
+    is_white: &dyn Fn(usize) -> bool,
+    chars: &[char],
+    set: &FontSet,
+    scale: PangoScale,
+) -> Fit {
+    let nchars = piece.chars.len();
+    let start = piece.chars.start;
+    let full_glyphs = piece_glyphs(it, &piece.chars, chars, set);
+    let width = width_units(&full_glyphs, scale);
+    let extra_at = |k: usize| -> i64 {
+        if k > 0 && is_white(start + k - 1) { -logw.get(k - 1).copied().unwrap_or(0) } else { 0 }
+    };
+    let extra = if !no_break_at_end && can_break(start + nchars, false) { extra_at(nchars) } else { 0 };
+    if (width + extra <= *remaining || (nchars == 1 && !line_has_runs)) && !no_break_at_end {
+        *remaining = (*remaining - width).max(0);
+        return Fit::All;
+    }
+    let orig_width = width;
+    let orig_extra = extra;
+    let mut char_wrap = false;
+    loop {
+        let mut break_num = nchars;
+        let mut break_width = orig_width;
+        let mut break_extra = orig_extra;
+        let mut w: i64 = 0;
+        let upto = if no_break_at_end { nchars } else { nchars + 1 };
+        for k in 0..upto {
+            let ex = extra_at(k);
+            if w.min(w + ex) > *remaining && break_num < nchars {
+                break;
+            }
+            if can_break(start + k, char_wrap) && (k > 0 || line_has_runs) {
+                if k == 0 {
+                    break_num = 0;
+                    break_width = 0;
+                    break_extra = ex;
+                } else {
+                    let sub = start..start + k;
+                    let g = piece_glyphs(it, &sub, chars, set);
+                    let nw = width_units(&g, scale);
+                    let ex2 = if (k < nchars || !is_last_item) && is_white(start + k - 1) {
+                        -logw.get(k - 1).copied().unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    if break_num == nchars || nw + ex2 <= *remaining || nw + ex2 < break_width + break_extra {
+                        break_num = k;
+                        break_width = nw;
+                        break_extra = ex2;
+                    }
+                }
+            }
+            if k < nchars {
+                w += logw.get(k).copied().unwrap_or(0);
+            }
+        }
+        if !char_wrap && force_fit && break_width + break_extra > *remaining {
+            char_wrap = true;
+            continue;
+        }
+        if force_fit || break_width + break_extra <= *remaining {
+            *remaining = (*remaining - (break_width + break_extra)).max(0);
+            return if break_num == nchars {
+                Fit::All
+            } else if break_num == 0 {
+                Fit::Empty
+            } else {
+                Fit::Some(break_num)
+            };
+        }
+        return Fit::None;
+    }
+}
+
+/// Pango's run reordering (L2 on item levels): runs in visual order.
+fn reorder(levels: &[u8]) -> Vec<usize> {
+    fn rec(idx: &[usize], levels: &[u8]) -> Vec<usize> {
+        if idx.is_empty() {
+            return Vec::new();
+        }
+        let min = idx.iter().map(|&i| levels.get(i).copied().unwrap_or(0)).min().unwrap_or(0);
+        let mut out: Vec<usize> = Vec::new();
+        let mut seg_start = 0;
+        for (k, &i) in idx.iter().enumerate() {
+            if levels.get(i).copied().unwrap_or(0) == min {
+                let inner = rec(&idx[seg_start..k], levels);
+                if min % 2 == 1 {
+                    let mut v = vec![i];
+                    v.extend(inner);
+                    v.extend(out);
+                    out = v;
+                } else {
+                    out.extend(inner);
+                    out.push(i);
+                }
+                seg_start = k + 1;
+            }
+        }
+        let inner = rec(&idx[seg_start..], levels);
+        if min % 2 == 1 {
+            let mut v = inner;
+            v.extend(out);
+            out = v;
+        } else {
+            out.extend(inner);
+        }
+        out
+    }
+    let idx: Vec<usize> = (0..levels.len()).collect();
+    rec(&idx, levels)
+}
+
+fn place_lines(
+    text: &str,
+    sh: &Shaped,
+    set: &FontSet,
+    p: &LayoutParams,
+    size: f32,
+    lines: Vec<(Vec<Piece>, bool)>,
+) -> ParagraphLayout {
+    let asc = set.ascent_em * size;
+    let desc = set.descent_em * size;
+    let lh = if p.line_height.is_finite() { p.line_height } else { 1.0 };
+    let height = (lh * size).max(asc + desc).ceil();
+    let mut out_lines = Vec::with_capacity(lines.len());
+    let mut top = 0.0f32;
+    let mut max_w = 0.0f32;
+    let n = sh.chars.len();
+    let mut line_start = 0usize;
+    for (pieces, wrapped) in lines {
+        let end = pieces.iter().map(|pc| pc.chars.end).max().unwrap_or(line_start);
+        let start = pieces.iter().map(|pc| pc.chars.start).min().unwrap_or(line_start);
+        let levels: Vec<u8> =
+            pieces.iter().map(|pc| sh.items.get(pc.item).map_or(0, |it| it.item.level)).collect();
+        let order = reorder(&levels);
+        // glyphs per piece
+        let mut piece_gl: Vec<Vec<RawGlyph>> = pieces
+            .iter()
+            .map(|pc| {
+                sh.items
+                    .get(pc.item)
+                    .map(|it| piece_glyphs(it, &pc.chars, &sh.chars, set))
+                    .unwrap_or_default()
+            })
+            .collect();
+        // zero the space that ends a wrapped line (logically last piece)
+        if wrapped
+            && let Some(last) = pieces.len().checked_sub(1)
+            && end > 0
+            && sh.attrs.get(end - 1).is_some_and(|a| a.is_white)
+            && let Some(g) = piece_gl.get_mut(last)
+        {
+            let rtl = levels.get(last).copied().unwrap_or(0) % 2 == 1;
+            let gi = if rtl { 0 } else { g.len().saturating_sub(1) };
+            let neighbour = if rtl { gi + 1 } else { gi.wrapping_sub(1) };
+            let same_cluster =
+                g.len() >= 2 && g.get(gi).map(|x| x.cluster) == g.get(neighbour).map(|x| x.cluster);
+            if !same_cluster && let Some(x) = g.get_mut(gi) {
+                x.adv = 0;
+            }
+        }
+        let mut glyphs = Vec::new();
+        let mut runs = Vec::new();
+        let mut pen = 0.0f32;
+        for &k in &order {
+            let (Some(pc), Some(gl)) = (pieces.get(k), piece_gl.get(k)) else { continue };
+            let Some(it) = sh.items.get(pc.item) else { continue };
+            let fi = usize::from(it.item.font.unwrap_or(0));
+            let upem = set.upem.get(fi).copied().unwrap_or(1000.0);
+            let f = size / upem;
+            let font_id = set.ids.get(fi).copied().unwrap_or_else(|| set.ids[0]);
+            let rtl = it.item.level % 2 == 1;
+            let g0 = glyphs.len();
+            for (gi, g) in gl.iter().enumerate() {
+                let c0 = g.cluster as usize;
+                // cluster end: next different cluster in logical order, or the piece end
+                let c1 = if rtl {
+                    (0..gi).rev().map(|j| gl[j].cluster as usize).find(|&c| c != c0)
+                } else {
+                    gl[gi + 1..].iter().map(|x| x.cluster as usize).find(|&c| c != c0)
+                }
+                .unwrap_or(pc.chars.end)
+                .max(c0 + 1)
+                .min(n.max(c0 + 1));
+                let adv = g.adv as f32 * f;
+                glyphs.push(PositionedGlyph {
+                    font_id,
+                    glyph_id: g.gid,
+                    cluster: c0..c1,
+                    x: pen + g.dx as f32 * f,
+                    y_offset: g.dy as f32 * f,
+                    advance: adv,
+                    level: it.item.level,
+                    font_size_px: size,
+                });
+                pen += adv;
+            }
+            runs.push(LayoutRun {
+                chars: pc.chars.clone(),
+                level: it.item.level,
+                font_index: it.item.font,
+                script: it.item.script,
+                glyphs: g0..glyphs.len(),
+            });
+        }
+        let width = pen;
+        max_w = max_w.max(width);
+        let x = match p.width_px {
+            Some(w) if sh.rtl && w.is_finite() => w - width,
+            _ => 0.0,
+        };
+        out_lines.push(LayoutLine {
+            chars: start..end,
+            top,
+            baseline: top + (height - asc - desc) / 2.0 + asc,
+            height,
+            width,
+            x,
+            glyphs,
+            runs,
+        });
+        top += height;
+        line_start = end;
+    }
+    let width = match p.width_px {
+        Some(w) if w.is_finite() => w,
+        _ => max_w,
+    };
+    if p.width_px.is_none() && sh.rtl {
+        for l in &mut out_lines {
+            l.x = width - l.width;
+        }
+    }
+    ParagraphLayout { text: text.to_string(), lines: out_lines, width, height: top, rtl: sh.rtl }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(width: Option<f32>) -> LayoutParams {
+        LayoutParams { width_px: width, ..LayoutParams::default() }
+    }
+
+    #[test]
+    fn rtl_paragraph_starting_with_latin_is_right_aligned_and_rtl() {
+        let mut e = TextEngine::new();
+        let l = e.layout("date 2025-10-27 خبر عاجل", &params(Some(600.0)));
+        assert!(l.rtl);
+        assert_eq!(l.lines.len(), 1);
+        let line = &l.lines[0];
+        assert!((line.x + line.width - 600.0).abs() < 0.01);
+        // the Latin run is visually left of the Arabic words
+        let first = &line.glyphs[0];
+        assert!(first.cluster.start >= 16, "leftmost glyph should be Arabic, got {:?}", first.cluster);
+    }
+
+    #[test]
+    fn digits_keep_their_order_inside_arabic() {
+        let mut e = TextEngine::new();
+        let l = e.layout("في عام 2025 م", &params(None));
+        let clusters: Vec<usize> = l.lines[0].glyphs.iter().map(|g| g.cluster.start).collect();
+        let pos = |c: usize| clusters.iter().position(|&x| x == c).unwrap();
+        // "2025" = chars 7..11, left to right in visual order
+        assert!(pos(7) < pos(8) && pos(8) < pos(9) && pos(9) < pos(10));
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words_and_keeps_every_char() {
+        let mut e = TextEngine::new();
+        let text = "هذا نص عربي طويل يجب أن يلتف على عدة أسطر عندما يكون العرض ضيقا جدا";
+        let l = e.layout(text, &params(Some(150.0)));
+        assert!(l.lines.len() > 2);
+        let mut next = 0;
+        for line in &l.lines {
+            assert_eq!(line.chars.start, next);
+            next = line.chars.end;
+            assert!(line.width <= 150.5, "line too wide: {}", line.width);
+        }
+        assert_eq!(next, text.chars().count());
+    }
+
+    #[test]
+    fn layouts_are_cached_per_text_and_params() {
+        let mut e = TextEngine::new();
+        let a = e.layout("نص", &params(Some(100.0)));
+        let b = e.layout("نص", &params(Some(100.0)));
+        assert!(Arc::ptr_eq(&a, &b));
+        let c = e.layout("نص", &params(Some(200.0)));
+        assert!(!Arc::ptr_eq(&a, &c));
+    }
+
+    #[test]
+    fn reorder_follows_rule_l2() {
+        assert_eq!(reorder(&[1, 2, 1]), vec![2, 1, 0]);
+        assert_eq!(reorder(&[0, 1, 1, 0]), vec![0, 2, 1, 3]);
+        assert_eq!(reorder(&[1, 2, 2, 1]), vec![3, 1, 2, 0]);
+    }
+}
