@@ -166,6 +166,19 @@ pub(crate) fn shape_range(
     rtl: bool,
     script: [u8; 4],
 ) -> Vec<RawGlyph> {
+    shape_range_with(font, chars, range, rtl, script, None)
+}
+
+/// [`shape_range`], optionally with a hyphen appended (as Pango shapes a run broken inside a
+/// word: the hyphen replaces the post-context, so the last letter takes its final form).
+pub(crate) fn shape_range_with(
+    font: &Font,
+    chars: &[char],
+    range: Range<usize>,
+    rtl: bool,
+    script: [u8; 4],
+    hyphen: Option<char>,
+) -> Vec<RawGlyph> {
     let mut buf = harfrust::UnicodeBuffer::new();
     for i in range.clone() {
         if let Some(&c) = chars.get(i) {
@@ -173,9 +186,14 @@ pub(crate) fn shape_range(
         }
     }
     let pre: String = chars.get(range.start.saturating_sub(8)..range.start).unwrap_or(&[]).iter().collect();
-    let post: String = chars.get(range.end..(range.end + 8).min(chars.len())).unwrap_or(&[]).iter().collect();
     buf.set_pre_context(&pre);
-    buf.set_post_context(&post);
+    if let Some(h) = hyphen {
+        buf.add(h, u32::try_from(range.end.saturating_sub(1)).unwrap_or(u32::MAX));
+    } else {
+        let post: String =
+            chars.get(range.end..(range.end + 8).min(chars.len())).unwrap_or(&[]).iter().collect();
+        buf.set_post_context(&post);
+    }
     buf.set_direction(if rtl { harfrust::Direction::RightToLeft } else { harfrust::Direction::LeftToRight });
     if &script != b"Zyyy"
         && &script != b"Zinh"
@@ -437,6 +455,21 @@ fn piece_glyphs(it: &ShapedItem, range: &Range<usize>, chars: &[char], set: &Fon
     }
 }
 
+/// The hyphen Pango inserts at a break inside a word: U+2010 when the font has it, else '-'.
+fn hyphen_char(font: &Font) -> char {
+    if font.as_swash().charmap().map('\u{2010}') != 0 { '\u{2010}' } else { '-' }
+}
+
+/// Advance (font units) of the hyphen Pango would insert.
+fn hyphen_advance(font: &Font) -> i32 {
+    let f = font.as_swash();
+    let gid = f.charmap().map(hyphen_char(font));
+    if gid == 0 {
+        return 0;
+    }
+    f.glyph_metrics(&[]).advance_width(gid).round() as i32
+}
+
 fn width_units(glyphs: &[RawGlyph], scale: PangoScale) -> i64 {
     glyphs.iter().map(|g| scale.units(g.adv)).sum()
 }
@@ -462,6 +495,15 @@ fn break_and_place(text: &str, sh: &Shaped, set: &FontSet, p: &LayoutParams) -> 
         attrs.get(off).is_some_and(|a| if char_wrap { a.is_char_break } else { a.is_line_break })
     };
     let is_white = |i: usize| attrs.get(i).is_some_and(|a| a.is_white);
+    let attr = |i: usize| attrs.get(i).copied();
+    let hyphens: Vec<i64> = (0..set.len())
+        .map(|i| {
+            let units = set.font(i).map_or(0, |f| hyphen_advance(f));
+            scales.get(i).map_or(0, |s| s.units(units))
+        })
+        .collect();
+    let hyphen_of =
+        |it: &ShapedItem| hyphens.get(usize::from(it.item.font.unwrap_or(0))).copied().unwrap_or(0);
 
     let mut lines_pieces: Vec<(Vec<Piece>, bool)> = Vec::new();
     // queue of pieces still to place: (item index, char range)
@@ -508,9 +550,11 @@ fn break_and_place(text: &str, sh: &Shaped, set: &FontSet, p: &LayoutParams) -> 
                 !line.is_empty(),
                 &can_break,
                 &is_white,
+                &attr,
                 &sh.chars,
                 set,
                 scale,
+                hyphen_of(it),
             );
             match result {
                 Fit::All => {
@@ -562,9 +606,11 @@ fn break_and_place(text: &str, sh: &Shaped, set: &FontSet, p: &LayoutParams) -> 
                         !line.is_empty(),
                         &can_break,
                         &is_white,
+                        &attr,
                         &sh.chars,
                         set,
                         scale_of(it),
+                        hyphen_of(it),
                     );
                     match r {
                         Fit::Some(k) => {
@@ -620,21 +666,40 @@ fn process_piece(
     line_has_runs: bool,
     can_break: &dyn Fn(usize, bool) -> bool,
     is_white: &dyn Fn(usize) -> bool,
+    attr: &dyn Fn(usize) -> Option<LogAttr>,
     chars: &[char],
     set: &FontSet,
     scale: PangoScale,
+    hyphen: i64,
 ) -> Fit {
     let nchars = piece.chars.len();
     let start = piece.chars.start;
-    let full_glyphs = piece_glyphs(it, &piece.chars, chars, set);
-    let width = width_units(&full_glyphs, scale);
+    // a fresh item is measured by its glyphs, the rest of a broken item by its log widths
+    let width = if piece.chars == it.item.chars { width_units(&it.glyphs, scale) } else { logw.iter().sum() };
+    let needs_hyphen =
+        |k: usize| attr(start + k).is_some_and(|a| a.break_inserts_hyphen || a.break_removes_preceding);
+    let prev_w = |k: usize| if k > 0 { logw.get(k - 1).copied().unwrap_or(0) } else { 0 };
+    // Pango's find_break_extra_width
     let extra_at = |k: usize| -> i64 {
-        if k > 0 && is_white(start + k - 1) { -logw.get(k - 1).copied().unwrap_or(0) } else { 0 }
+        match attr(start + k) {
+            Some(a) if a.break_inserts_hyphen => {
+                if a.break_removes_preceding && k > 0 {
+                    hyphen - prev_w(k)
+                } else {
+                    hyphen
+                }
+            }
+            _ if k > 0 && is_white(start + k - 1) => -prev_w(k),
+            _ => 0,
+        }
     };
     let extra = if !no_break_at_end && can_break(start + nchars, false) { extra_at(nchars) } else { 0 };
     if (width + extra <= *remaining || (nchars == 1 && !line_has_runs)) && !no_break_at_end {
-        *remaining = (*remaining - width).max(0);
-        return Fit::All;
+        let shaped = width_units(&piece_glyphs(it, &piece.chars, chars, set), scale);
+        if shaped + extra <= *remaining || (nchars == 1 && !line_has_runs) {
+            *remaining = (*remaining - shaped).max(0);
+            return Fit::All;
+        }
     }
     let orig_width = width;
     let orig_extra = extra;
@@ -657,10 +722,27 @@ fn process_piece(
                     break_extra = ex;
                 } else {
                     let sub = start..start + k;
-                    let g = piece_glyphs(it, &sub, chars, set);
-                    let nw = width_units(&g, scale);
+                    let nw = if k < nchars && needs_hyphen(k) {
+                        // measured as Pango does: the piece shaped with its hyphen
+                        let font = set.font(usize::from(it.item.font.unwrap_or(0)));
+                        font.map_or(0, |f| {
+                            let g = shape_range_with(
+                                f,
+                                chars,
+                                sub,
+                                it.item.level % 2 == 1,
+                                it.item.script,
+                                Some(hyphen_char(f)),
+                            );
+                            width_units(&g, scale)
+                        })
+                    } else {
+                        width_units(&piece_glyphs(it, &sub, chars, set), scale)
+                    };
                     let ex2 = if (k < nchars || !is_last_item) && is_white(start + k - 1) {
-                        -logw.get(k - 1).copied().unwrap_or(0)
+                        -prev_w(k)
+                    } else if k == nchars && !is_last_item && needs_hyphen(k) {
+                        hyphen
                     } else {
                         0
                     };
