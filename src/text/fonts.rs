@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use cosmic_text::fontdb::{self, Database, ID};
 use cosmic_text::{Font, FontSystem};
@@ -22,7 +22,29 @@ pub struct FontSet {
     /// Largest ascent and descent (positive, in em) over the fonts.
     pub ascent_em: f32,
     pub descent_em: f32,
+    /// Advance (font units) of the hyphen Pango inserts at an in-word break, per font.
+    pub hyphen_units: Vec<i32>,
     cmap: HashMap<char, Option<u8>>,
+    /// HarfBuzz shape plans per (font, script, direction): building one costs far more than
+    /// shaping a paragraph.
+    plans: Mutex<HashMap<PlanKey, Arc<harfrust::ShapePlan>>>,
+}
+
+type PlanKey = (usize, Option<harfrust::Script>, bool);
+
+/// The hyphen Pango inserts at a break inside a word: U+2010 when the font has it, else '-'.
+pub fn hyphen_char(font: &Font) -> char {
+    if font.as_swash().charmap().map('\u{2010}') != 0 { '\u{2010}' } else { '-' }
+}
+
+/// Advance (font units) of that hyphen.
+fn hyphen_advance(font: &Font) -> i32 {
+    let f = font.as_swash();
+    let gid = f.charmap().map(hyphen_char(font));
+    if gid == 0 {
+        return 0;
+    }
+    f.glyph_metrics(&[]).advance_width(gid).round() as i32
 }
 
 impl FontSet {
@@ -44,7 +66,18 @@ impl FontSet {
             ascent_em = ascent_em.max(f.metrics().ascent / u);
             descent_em = descent_em.max(-f.metrics().descent / u);
         }
-        FontSet { ids: keep_ids, names: keep_names, fonts, upem, ascent_em, descent_em, cmap: HashMap::new() }
+        let hyphen_units = fonts.iter().map(|f| hyphen_advance(f)).collect();
+        FontSet {
+            ids: keep_ids,
+            names: keep_names,
+            fonts,
+            upem,
+            ascent_em,
+            descent_em,
+            hyphen_units,
+            cmap: HashMap::new(),
+            plans: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Number of fonts in the set.
@@ -60,6 +93,25 @@ impl FontSet {
     /// The font at fallback position `i`.
     pub fn font(&self, i: usize) -> Option<&Arc<Font>> {
         self.fonts.get(i)
+    }
+
+    /// The shape plan of font `i` for a script and direction (cached).
+    pub fn plan(
+        &self,
+        i: usize,
+        script: Option<harfrust::Script>,
+        rtl: bool,
+    ) -> Option<Arc<harfrust::ShapePlan>> {
+        let font = self.fonts.get(i)?;
+        let mut plans = match self.plans.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let plan = plans.entry((i, script, rtl)).or_insert_with(|| {
+            let dir = if rtl { harfrust::Direction::RightToLeft } else { harfrust::Direction::LeftToRight };
+            Arc::new(harfrust::ShapePlan::new(font.shaper(), dir, script, None, &[]))
+        });
+        Some(Arc::clone(plan))
     }
 
     /// Fallback position of the first font that maps `c`, or None when no font has it.

@@ -17,9 +17,9 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use cosmic_text::{Font, FontSystem};
+use cosmic_text::FontSystem;
 
-use super::fonts::{FontSet, Fonts};
+use super::fonts::{FontSet, Fonts, hyphen_char};
 pub use super::itemize::BaseDirection;
 use super::itemize::{Item, bidi_levels, itemize};
 use super::linebreak::{LogAttr, log_attrs};
@@ -127,6 +127,17 @@ pub struct ParagraphLayout {
     pub rtl: bool,
 }
 
+/// Line breaks and height of a paragraph ([`TextEngine::measure`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParagraphMetrics {
+    /// Code point range of each line.
+    pub lines: Vec<Range<usize>>,
+    /// Total height, px (= lines × line_height).
+    pub height: f32,
+    /// Height of one line box, px.
+    pub line_height: f32,
+}
+
 /// A glyph as shaped, in font units.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RawGlyph {
@@ -144,41 +155,149 @@ pub(crate) struct RawGlyph {
 pub(crate) struct ShapedItem {
     pub item: Item,
     pub glyphs: Vec<RawGlyph>,
+    /// Per character boundary of the item (`len + 1` entries): cutting the glyph run there
+    /// gives the same glyphs as shaping the two sides apart (a cluster starts there and
+    /// HarfBuzz did not flag it unsafe-to-break).
+    pub safe: Vec<bool>,
+}
+
+impl ShapedItem {
+    fn new(item: Item, glyphs: Vec<RawGlyph>) -> Self {
+        let n = item.chars.len();
+        let mut starts = vec![false; n + 1];
+        let mut unsafe_at = vec![false; n + 1];
+        for g in &glyphs {
+            if let Some(i) = (g.cluster as usize).checked_sub(item.chars.start).filter(|&i| i < n) {
+                starts[i] = true;
+                unsafe_at[i] |= g.unsafe_to_break;
+            }
+        }
+        let safe = (0..=n).map(|i| i == 0 || i == n || (starts[i] && !unsafe_at[i])).collect();
+        ShapedItem { item, glyphs, safe }
+    }
+
+    fn is_safe(&self, pos: usize) -> bool {
+        pos.checked_sub(self.item.chars.start).and_then(|i| self.safe.get(i)).copied().unwrap_or(false)
+    }
+
+    /// The item's glyphs whose clusters lie in `range` (a contiguous slice: HarfBuzz keeps
+    /// clusters monotone, ascending for LTR and descending for RTL).
+    fn slice(&self, range: &Range<usize>) -> &[RawGlyph] {
+        let (a, b) = (range.start as u32, range.end as u32);
+        let g = &self.glyphs;
+        let (lo, hi) = if self.item.level % 2 == 1 {
+            (g.partition_point(|x| x.cluster >= b), g.partition_point(|x| x.cluster >= a))
+        } else {
+            (g.partition_point(|x| x.cluster < a), g.partition_point(|x| x.cluster < b))
+        };
+        g.get(lo..hi.max(lo)).unwrap_or(&[])
+    }
+}
+
+/// Widths of an item at one size, in Pango units.
+#[derive(Debug)]
+struct ItemMetrics {
+    /// `cum[i]`: advance of the glyphs of the item's first `i` characters.
+    cum: Vec<i64>,
+    /// Per-character logical widths (a cluster's width split evenly over its characters, the
+    /// remainder to the first), as Pango's `pango_glyph_item_get_logical_widths`.
+    logw: Vec<i64>,
+}
+
+impl ItemMetrics {
+    fn new(it: &ShapedItem, scale: PangoScale) -> Self {
+        let n = it.item.chars.len();
+        let mut bucket = vec![0i64; n];
+        let mut starts = vec![false; n];
+        for g in &it.glyphs {
+            if let Some(i) = (g.cluster as usize).checked_sub(it.item.chars.start).filter(|&i| i < n) {
+                bucket[i] += scale.units(g.adv);
+                starts[i] = true;
+            }
+        }
+        let mut cum = Vec::with_capacity(n + 1);
+        let mut acc = 0i64;
+        cum.push(0);
+        for b in &bucket {
+            acc += b;
+            cum.push(acc);
+        }
+        let mut logw = vec![0i64; n];
+        let mut i = 0;
+        while i < n {
+            let mut e = i + 1;
+            while e < n && !starts[e] {
+                e += 1;
+            }
+            let total = bucket[i];
+            let len = (e - i) as i64;
+            let each = total / len;
+            for slot in &mut logw[i..e] {
+                *slot = each;
+            }
+            logw[i] += total - each * len;
+            i = e;
+        }
+        ItemMetrics { cum, logw }
+    }
 }
 
 /// Everything about a paragraph that does not depend on width or size.
 #[derive(Debug)]
 pub(crate) struct Shaped {
+    pub text: String,
     pub chars: Vec<char>,
     /// Bidi embedding levels per character.
     pub levels: Vec<u8>,
     pub rtl: bool,
     pub items: Vec<ShapedItem>,
     pub attrs: Vec<LogAttr>,
+    /// Item widths at the last size laid out (re-wrapping at another width reuses them).
+    metrics: std::sync::Mutex<Option<(u32, Arc<Vec<ItemMetrics>>)>>,
+}
+
+impl Shaped {
+    fn metrics(&self, size: f32, scale_of: impl Fn(&ShapedItem) -> PangoScale) -> Arc<Vec<ItemMetrics>> {
+        let mut guard = match self.metrics.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some((bits, m)) = guard.as_ref()
+            && *bits == size.to_bits()
+        {
+            return Arc::clone(m);
+        }
+        let m = Arc::new(self.items.iter().map(|it| ItemMetrics::new(it, scale_of(it))).collect::<Vec<_>>());
+        *guard = Some((size.to_bits(), Arc::clone(&m)));
+        m
+    }
 }
 
 /// Shapes `range` of the paragraph with `font` (harfrust), with up to 5 characters of context
 /// on each side as HarfBuzz keeps. Glyphs come back in visual order.
 pub(crate) fn shape_range(
-    font: &Font,
+    set: &FontSet,
+    font: usize,
     chars: &[char],
     range: Range<usize>,
     rtl: bool,
     script: [u8; 4],
 ) -> Vec<RawGlyph> {
-    shape_range_with(font, chars, range, rtl, script, None)
+    shape_range_with(set, font, chars, range, rtl, script, false)
 }
 
 /// [`shape_range`], optionally with a hyphen appended (as Pango shapes a run broken inside a
 /// word: the hyphen replaces the post-context, so the last letter takes its final form).
 pub(crate) fn shape_range_with(
-    font: &Font,
+    set: &FontSet,
+    font: usize,
     chars: &[char],
     range: Range<usize>,
     rtl: bool,
     script: [u8; 4],
-    hyphen: Option<char>,
+    hyphen: bool,
 ) -> Vec<RawGlyph> {
+    let Some(f) = set.font(font) else { return Vec::new() };
     let mut buf = harfrust::UnicodeBuffer::new();
     for i in range.clone() {
         if let Some(&c) = chars.get(i) {
@@ -187,8 +306,8 @@ pub(crate) fn shape_range_with(
     }
     let pre: String = chars.get(range.start.saturating_sub(8)..range.start).unwrap_or(&[]).iter().collect();
     buf.set_pre_context(&pre);
-    if let Some(h) = hyphen {
-        buf.add(h, u32::try_from(range.end.saturating_sub(1)).unwrap_or(u32::MAX));
+    if hyphen {
+        buf.add(hyphen_char(f), u32::try_from(range.end.saturating_sub(1)).unwrap_or(u32::MAX));
     } else {
         let post: String =
             chars.get(range.end..(range.end + 8).min(chars.len())).unwrap_or(&[]).iter().collect();
@@ -202,7 +321,11 @@ pub(crate) fn shape_range_with(
         buf.set_script(s);
     }
     buf.guess_segment_properties();
-    let out = font.shaper().shape(buf, &[]);
+    let plan_script = Some(buf.script()).filter(|s| *s != harfrust::script::UNKNOWN);
+    let out = match set.plan(font, plan_script, rtl) {
+        Some(plan) => f.shaper().shape_with_plan(&plan, buf, &[]),
+        None => f.shaper().shape(buf, &[]),
+    };
     out.glyph_infos()
         .iter()
         .zip(out.glyph_positions())
@@ -244,20 +367,40 @@ struct Piece {
 /// The text engine: fonts, shaping and layout caches.
 pub struct TextEngine {
     fonts: Fonts,
-    shaped: HashMap<(String, BaseDirection, ArabicFace), (Arc<Shaped>, u64)>,
-    layouts: HashMap<LayoutKey, (Arc<ParagraphLayout>, u64)>,
+    /// Shaping results per (text, direction, face), keyed by hash (the text is checked on hit).
+    shaped: HashMap<u64, (Arc<Shaped>, BaseDirection, ArabicFace, u64)>,
+    /// Layouts per (text, params), keyed by hash.
+    layouts: HashMap<u64, (Arc<ParagraphLayout>, LayoutParams, u64)>,
     tick: u64,
     cached_chars: usize,
 }
 
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct LayoutKey {
-    text: String,
-    size: u32,
-    width: Option<u32>,
-    dir: BaseDirection,
-    line_height: u32,
-    face: ArabicFace,
+fn key_hash(text: &str, extra: &[u32]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    extra.hash(&mut h);
+    h.finish()
+}
+
+fn params_bits(p: &LayoutParams) -> [u32; 6] {
+    let dir = match p.direction {
+        BaseDirection::Auto => 0,
+        BaseDirection::Rtl => 1,
+        BaseDirection::Ltr => 2,
+    };
+    let face = match p.face {
+        ArabicFace::Naskh => 0,
+        ArabicFace::Sans => 1,
+    };
+    [
+        p.font_size_px.to_bits(),
+        p.width_px.map_or(u32::MAX, f32::to_bits),
+        dir,
+        p.line_height.to_bits(),
+        face,
+        0,
+    ]
 }
 
 /// Cached paragraphs are dropped (least recently used first) beyond this many characters.
@@ -301,15 +444,11 @@ impl TextEngine {
     /// cached per (text, params).
     pub fn layout(&mut self, text: &str, params: &LayoutParams) -> Arc<ParagraphLayout> {
         self.tick += 1;
-        let key = LayoutKey {
-            text: text.to_string(),
-            size: params.font_size_px.to_bits(),
-            width: params.width_px.map(f32::to_bits),
-            dir: params.direction,
-            line_height: params.line_height.to_bits(),
-            face: params.face,
-        };
-        if let Some((l, t)) = self.layouts.get_mut(&key) {
+        let key = key_hash(text, &params_bits(params));
+        if let Some((l, p, t)) = self.layouts.get_mut(&key)
+            && *p == *params
+            && l.text == text
+        {
             *t = self.tick;
             return Arc::clone(l);
         }
@@ -320,9 +459,33 @@ impl TextEngine {
         };
         let layout = Arc::new(break_and_place(text, &shaped, set, params));
         self.cached_chars += shaped.chars.len();
-        self.layouts.insert(key, (Arc::clone(&layout), self.tick));
+        self.layouts.insert(key, (Arc::clone(&layout), *params, self.tick));
         self.evict();
         layout
+    }
+
+    /// Line breaks and height of a paragraph without positioning any glyph: what scrolling a
+    /// long document needs for every paragraph on resize, while only visible paragraphs get a
+    /// full [`TextEngine::layout`]. Same line breaks as `layout`.
+    pub fn measure(&mut self, text: &str, params: &LayoutParams) -> ParagraphMetrics {
+        let shaped = self.shaped(text, params.direction, params.face);
+        let set = match params.face {
+            ArabicFace::Naskh => &self.fonts.naskh,
+            ArabicFace::Sans => &self.fonts.sans,
+        };
+        let lines = break_lines(&shaped, set, params);
+        let (line_height, _, _) = line_box(set, params, size_of(params));
+        let mut start = 0;
+        let ranges: Vec<Range<usize>> = lines
+            .iter()
+            .map(|(pieces, _)| {
+                let end = pieces.iter().map(|pc| pc.chars.end).max().unwrap_or(start);
+                let r = start..end;
+                start = end;
+                r
+            })
+            .collect();
+        ParagraphMetrics { height: line_height * ranges.len() as f32, line_height, lines: ranges }
     }
 
     /// Bidi embedding levels of a paragraph per character (as FriBidi resolves them, rule L1
@@ -344,17 +507,21 @@ impl TextEngine {
             return;
         }
         // drop the older half of both caches
-        let mut ticks: Vec<u64> = self.layouts.values().map(|v| v.1).collect();
+        let mut ticks: Vec<u64> = self.layouts.values().map(|v| v.2).collect();
         ticks.sort_unstable();
         let cut = ticks.get(ticks.len() / 2).copied().unwrap_or(0);
-        self.layouts.retain(|_, v| v.1 >= cut);
-        self.shaped.retain(|_, v| v.1 >= cut);
-        self.cached_chars = self.layouts.keys().map(|k| k.text.len() / 2).sum();
+        self.layouts.retain(|_, v| v.2 >= cut);
+        self.shaped.retain(|_, v| v.3 >= cut);
+        self.cached_chars = self.layouts.values().map(|v| v.0.text.len() / 2).sum();
     }
 
     pub(crate) fn shaped(&mut self, text: &str, dir: BaseDirection, face: ArabicFace) -> Arc<Shaped> {
-        let key = (text.to_string(), dir, face);
-        if let Some((s, t)) = self.shaped.get_mut(&key) {
+        let key = key_hash(text, &[dir as u32, face as u32]);
+        if let Some((s, d, f, t)) = self.shaped.get_mut(&key)
+            && *d == dir
+            && *f == face
+            && s.text == text
+        {
             *t = self.tick;
             return Arc::clone(s);
         }
@@ -363,7 +530,7 @@ impl TextEngine {
             ArabicFace::Sans => &mut self.fonts.sans,
         };
         let s = Arc::new(shape_paragraph(text, dir, set));
-        self.shaped.insert(key, (Arc::clone(&s), self.tick));
+        self.shaped.insert(key, (Arc::clone(&s), dir, face, self.tick));
         s
     }
 }
@@ -377,107 +544,75 @@ pub(crate) fn shape_paragraph(text: &str, dir: BaseDirection, set: &mut FontSet)
     let items = items
         .into_iter()
         .map(|item| {
-            let glyphs = match set.font(usize::from(item.font.unwrap_or(0))) {
-                Some(font) => shape_range(font, &chars, item.chars.clone(), item.level % 2 == 1, item.script),
-                None => Vec::new(),
-            };
-            ShapedItem { item, glyphs }
+            let fi = usize::from(item.font.unwrap_or(0));
+            let glyphs = shape_range(set, fi, &chars, item.chars.clone(), item.level % 2 == 1, item.script);
+            ShapedItem::new(item, glyphs)
         })
         .collect();
     let attrs = log_attrs(&chars);
-    Shaped { chars, levels: levels_out, rtl, items, attrs }
-}
-
-/// Per-character logical widths of an item in Pango units (cluster width split evenly, the
-/// remainder to the first character), indexed from the item start.
-fn log_widths(it: &ShapedItem, scale: PangoScale, chars_len: usize) -> Vec<i64> {
-    let r = &it.item.chars;
-    let n = r.len();
-    let mut w = vec![0i64; n];
-    // cluster start -> total width
-    let mut starts: Vec<usize> = it.glyphs.iter().map(|g| g.cluster as usize).collect();
-    starts.sort_unstable();
-    starts.dedup();
-    for g in &it.glyphs {
-        let c = g.cluster as usize;
-        if let Some(slot) = c.checked_sub(r.start).and_then(|i| w.get_mut(i)) {
-            *slot += scale.units(g.adv);
-        }
+    Shaped {
+        text: text.to_string(),
+        chars,
+        levels: levels_out,
+        rtl,
+        items,
+        attrs,
+        metrics: std::sync::Mutex::new(None),
     }
-    // spread each cluster's width over its characters
-    for (k, &s) in starts.iter().enumerate() {
-        let e = starts.get(k + 1).copied().unwrap_or(r.end).min(chars_len);
-        let len = e.saturating_sub(s);
-        if len > 1 {
-            let i0 = s.saturating_sub(r.start);
-            let total = w.get(i0).copied().unwrap_or(0);
-            let each = total / len as i64;
-            for j in 0..len {
-                if let Some(slot) = w.get_mut(i0 + j) {
-                    *slot = each;
-                }
-            }
-            if let Some(slot) = w.get_mut(i0) {
-                *slot += total - each * len as i64;
-            }
-        }
-    }
-    w
 }
 
 /// Glyphs of `range` (a sub-range of the item) — sliced from the item's glyphs when HarfBuzz
 /// says cutting there is safe, else shaped again.
-fn piece_glyphs(it: &ShapedItem, range: &Range<usize>, chars: &[char], set: &FontSet) -> Vec<RawGlyph> {
-    if *range == it.item.chars {
-        return it.glyphs.clone();
+fn piece_glyphs<'a>(
+    it: &'a ShapedItem,
+    range: &Range<usize>,
+    chars: &[char],
+    set: &FontSet,
+) -> std::borrow::Cow<'a, [RawGlyph]> {
+    use std::borrow::Cow;
+    if it.is_safe(range.start) && it.is_safe(range.end) {
+        return Cow::Borrowed(it.slice(range));
     }
-    let safe_at = |pos: usize| {
-        if pos == it.item.chars.start || pos == it.item.chars.end {
-            return true;
-        }
-        let mut found = false;
-        for g in &it.glyphs {
-            if g.cluster as usize == pos {
-                found = true;
-                if g.unsafe_to_break {
-                    return false;
-                }
-            }
-        }
-        found
-    };
-    if safe_at(range.start) && safe_at(range.end) {
-        return it.glyphs.iter().filter(|g| range.contains(&(g.cluster as usize))).copied().collect();
-    }
-    match set.font(usize::from(it.item.font.unwrap_or(0))) {
-        Some(font) => shape_range(font, chars, range.clone(), it.item.level % 2 == 1, it.item.script),
-        None => Vec::new(),
-    }
+    let fi = usize::from(it.item.font.unwrap_or(0));
+    Cow::Owned(shape_range(set, fi, chars, range.clone(), it.item.level % 2 == 1, it.item.script))
 }
 
-/// The hyphen Pango inserts at a break inside a word: U+2010 when the font has it, else '-'.
-fn hyphen_char(font: &Font) -> char {
-    if font.as_swash().charmap().map('\u{2010}') != 0 { '\u{2010}' } else { '-' }
-}
-
-/// Advance (font units) of the hyphen Pango would insert.
-fn hyphen_advance(font: &Font) -> i32 {
-    let f = font.as_swash();
-    let gid = f.charmap().map(hyphen_char(font));
-    if gid == 0 {
-        return 0;
+/// Width in Pango units of `range` of the item: from the prefix sums when the cut is safe.
+fn piece_width(
+    it: &ShapedItem,
+    m: &ItemMetrics,
+    range: &Range<usize>,
+    chars: &[char],
+    set: &FontSet,
+    scale: PangoScale,
+) -> i64 {
+    if it.is_safe(range.start) && it.is_safe(range.end) {
+        let s = it.item.chars.start;
+        let a = m.cum.get(range.start - s).copied().unwrap_or(0);
+        let b = m.cum.get(range.end - s).copied().unwrap_or(a);
+        return b - a;
     }
-    f.glyph_metrics(&[]).advance_width(gid).round() as i32
+    width_units(&piece_glyphs(it, range, chars, set), scale)
 }
 
 fn width_units(glyphs: &[RawGlyph], scale: PangoScale) -> i64 {
     glyphs.iter().map(|g| scale.units(g.adv)).sum()
 }
 
-/// Breaks the shaped paragraph into lines (Pango's `process_line`/`process_item` with
-/// `PANGO_WRAP_WORD_CHAR`), then reorders and positions each line.
+fn size_of(p: &LayoutParams) -> f32 {
+    if p.font_size_px.is_finite() && p.font_size_px > 0.0 { p.font_size_px } else { 1.0 }
+}
+
+/// Breaks the shaped paragraph into lines, then reorders and positions each line.
 fn break_and_place(text: &str, sh: &Shaped, set: &FontSet, p: &LayoutParams) -> ParagraphLayout {
-    let size = if p.font_size_px.is_finite() && p.font_size_px > 0.0 { p.font_size_px } else { 1.0 };
+    let lines = break_lines(sh, set, p);
+    place_lines(text, sh, set, p, size_of(p), lines)
+}
+
+/// Line breaking (Pango's `process_line`/`process_item` with `PANGO_WRAP_WORD_CHAR`): the
+/// pieces of items on each line, in logical order, and whether the line was wrapped.
+fn break_lines(sh: &Shaped, set: &FontSet, p: &LayoutParams) -> Vec<(Vec<Piece>, bool)> {
+    let size = size_of(p);
     let upem0 = set.upem.first().copied().unwrap_or(1000.0);
     let scales: Vec<PangoScale> = (0..set.len().max(1))
         .map(|i| PangoScale::new(size, set.upem.get(i).copied().unwrap_or(upem0)))
@@ -498,7 +633,7 @@ fn break_and_place(text: &str, sh: &Shaped, set: &FontSet, p: &LayoutParams) -> 
     let attr = |i: usize| attrs.get(i).copied();
     let hyphens: Vec<i64> = (0..set.len())
         .map(|i| {
-            let units = set.font(i).map_or(0, |f| hyphen_advance(f));
+            let units = set.hyphen_units.get(i).copied().unwrap_or(0);
             scales.get(i).map_or(0, |s| s.units(units))
         })
         .collect();
@@ -509,15 +644,7 @@ fn break_and_place(text: &str, sh: &Shaped, set: &FontSet, p: &LayoutParams) -> 
     // queue of pieces still to place: (item index, char range)
     let mut queue: std::collections::VecDeque<Piece> =
         sh.items.iter().enumerate().map(|(i, it)| Piece { item: i, chars: it.item.chars.clone() }).collect();
-    let mut logw_cache: HashMap<usize, Vec<i64>> = HashMap::new();
-    let mut get_logw = |idx: usize| -> Vec<i64> {
-        logw_cache
-            .entry(idx)
-            .or_insert_with(|| {
-                sh.items.get(idx).map(|it| log_widths(it, scale_of(it), n)).unwrap_or_default()
-            })
-            .clone()
-    };
+    let metrics = sh.metrics(size, scale_of);
 
     if limit.is_none() {
         let pieces: Vec<Piece> = queue.drain(..).collect();
@@ -532,9 +659,7 @@ fn break_and_place(text: &str, sh: &Shaped, set: &FontSet, p: &LayoutParams) -> 
         let mut wrapped = false;
         'line: while let Some(piece) = queue.pop_front() {
             let it = &sh.items[piece.item];
-            let logw_all = get_logw(piece.item);
-            let off0 = piece.chars.start - it.item.chars.start;
-            let logw = &logw_all[off0.min(logw_all.len())..(off0 + piece.chars.len()).min(logw_all.len())];
+            let m = &metrics[piece.item];
             let is_last_item = queue.is_empty();
             let first_in_line = line.is_empty();
             let scale = scale_of(it);
@@ -542,7 +667,7 @@ fn break_and_place(text: &str, sh: &Shaped, set: &FontSet, p: &LayoutParams) -> 
             let result = process_piece(
                 &piece,
                 it,
-                logw,
+                m,
                 &mut remaining,
                 !have_break,
                 false,
@@ -591,14 +716,11 @@ fn break_and_place(text: &str, sh: &Shaped, set: &FontSet, p: &LayoutParams) -> 
                     remaining = rem;
                     let Some(piece) = queue.pop_front() else { break 'line };
                     let it = &sh.items[piece.item];
-                    let logw_all = get_logw(piece.item);
-                    let off0 = piece.chars.start - it.item.chars.start;
-                    let logw =
-                        &logw_all[off0.min(logw_all.len())..(off0 + piece.chars.len()).min(logw_all.len())];
+                    let m = &metrics[piece.item];
                     let r = process_piece(
                         &piece,
                         it,
-                        logw,
+                        m,
                         &mut remaining,
                         true,
                         true,
@@ -641,8 +763,7 @@ fn break_and_place(text: &str, sh: &Shaped, set: &FontSet, p: &LayoutParams) -> 
     if lines_pieces.is_empty() {
         lines_pieces.push((Vec::new(), false));
     }
-
-    place_lines(text, sh, set, p, size, lines_pieces)
+    lines_pieces
 }
 
 enum Fit {
@@ -658,7 +779,7 @@ enum Fit {
 fn process_piece(
     piece: &Piece,
     it: &ShapedItem,
-    logw: &[i64],
+    m: &ItemMetrics,
     remaining: &mut i64,
     force_fit: bool,
     no_break_at_end: bool,
@@ -674,8 +795,11 @@ fn process_piece(
 ) -> Fit {
     let nchars = piece.chars.len();
     let start = piece.chars.start;
+    let off0 = start - it.item.chars.start;
+    let logw = m.logw.get(off0..off0 + nchars).unwrap_or(&[]);
     // a fresh item is measured by its glyphs, the rest of a broken item by its log widths
-    let width = if piece.chars == it.item.chars { width_units(&it.glyphs, scale) } else { logw.iter().sum() };
+    let width =
+        if piece.chars == it.item.chars { m.cum.last().copied().unwrap_or(0) } else { logw.iter().sum() };
     let needs_hyphen =
         |k: usize| attr(start + k).is_some_and(|a| a.break_inserts_hyphen || a.break_removes_preceding);
     let prev_w = |k: usize| if k > 0 { logw.get(k - 1).copied().unwrap_or(0) } else { 0 };
@@ -695,7 +819,7 @@ fn process_piece(
     };
     let extra = if !no_break_at_end && can_break(start + nchars, false) { extra_at(nchars) } else { 0 };
     if (width + extra <= *remaining || (nchars == 1 && !line_has_runs)) && !no_break_at_end {
-        let shaped = width_units(&piece_glyphs(it, &piece.chars, chars, set), scale);
+        let shaped = piece_width(it, m, &piece.chars, chars, set, scale);
         if shaped + extra <= *remaining || (nchars == 1 && !line_has_runs) {
             *remaining = (*remaining - shaped).max(0);
             return Fit::All;
@@ -724,20 +848,11 @@ fn process_piece(
                     let sub = start..start + k;
                     let nw = if k < nchars && needs_hyphen(k) {
                         // measured as Pango does: the piece shaped with its hyphen
-                        let font = set.font(usize::from(it.item.font.unwrap_or(0)));
-                        font.map_or(0, |f| {
-                            let g = shape_range_with(
-                                f,
-                                chars,
-                                sub,
-                                it.item.level % 2 == 1,
-                                it.item.script,
-                                Some(hyphen_char(f)),
-                            );
-                            width_units(&g, scale)
-                        })
+                        let fi = usize::from(it.item.font.unwrap_or(0));
+                        let rtl = it.item.level % 2 == 1;
+                        width_units(&shape_range_with(set, fi, chars, sub, rtl, it.item.script, true), scale)
                     } else {
-                        width_units(&piece_glyphs(it, &sub, chars, set), scale)
+                        piece_width(it, m, &sub, chars, set, scale)
                     };
                     let ex2 = if (k < nchars || !is_last_item) && is_white(start + k - 1) {
                         -prev_w(k)
@@ -813,6 +928,15 @@ fn reorder(levels: &[u8]) -> Vec<usize> {
     rec(&idx, levels)
 }
 
+/// Line box height, ascent and descent in px: `line_height × size`, raised to the fonts'
+/// ascent + descent so that marks above and below are never clipped.
+fn line_box(set: &FontSet, p: &LayoutParams, size: f32) -> (f32, f32, f32) {
+    let asc = set.ascent_em * size;
+    let desc = set.descent_em * size;
+    let lh = if p.line_height.is_finite() { p.line_height } else { 1.0 };
+    ((lh * size).max(asc + desc).ceil(), asc, desc)
+}
+
 fn place_lines(
     text: &str,
     sh: &Shaped,
@@ -821,10 +945,7 @@ fn place_lines(
     size: f32,
     lines: Vec<(Vec<Piece>, bool)>,
 ) -> ParagraphLayout {
-    let asc = set.ascent_em * size;
-    let desc = set.descent_em * size;
-    let lh = if p.line_height.is_finite() { p.line_height } else { 1.0 };
-    let height = (lh * size).max(asc + desc).ceil();
+    let (height, asc, desc) = line_box(set, p, size);
     let mut out_lines = Vec::with_capacity(lines.len());
     let mut top = 0.0f32;
     let mut max_w = 0.0f32;
@@ -837,13 +958,13 @@ fn place_lines(
             pieces.iter().map(|pc| sh.items.get(pc.item).map_or(0, |it| it.item.level)).collect();
         let order = reorder(&levels);
         // glyphs per piece
-        let mut piece_gl: Vec<Vec<RawGlyph>> = pieces
+        let mut piece_gl: Vec<std::borrow::Cow<'_, [RawGlyph]>> = pieces
             .iter()
             .map(|pc| {
                 sh.items
                     .get(pc.item)
                     .map(|it| piece_glyphs(it, &pc.chars, &sh.chars, set))
-                    .unwrap_or_default()
+                    .unwrap_or(std::borrow::Cow::Borrowed(&[]))
             })
             .collect();
         // zero the space that ends a wrapped line (logically last piece)
@@ -858,7 +979,7 @@ fn place_lines(
             let neighbour = if rtl { gi + 1 } else { gi.wrapping_sub(1) };
             let same_cluster =
                 g.len() >= 2 && g.get(gi).map(|x| x.cluster) == g.get(neighbour).map(|x| x.cluster);
-            if !same_cluster && let Some(x) = g.get_mut(gi) {
+            if !same_cluster && let Some(x) = g.to_mut().get_mut(gi) {
                 x.adv = 0;
             }
         }

@@ -116,13 +116,12 @@ pub fn log_attrs(chars: &[char]) -> Vec<LogAttr> {
     let mut prev_lb = LbType::Other;
     let mut prev_wc: Option<char> = None;
     let mut prev_space_or_hyphen = false;
-    for i in 0..=n {
+    for (i, a) in attrs.iter_mut().enumerate() {
         let wc = at(i);
         let mut bt = class_of(wc);
         let next_bt = if i < n { class_of(at(i + 1)) } else { XX };
         let gc = wc.general_category();
         let mut row_bt = if prev_bt == SP { prev_prev_bt } else { prev_bt };
-        let a = &mut attrs[i];
         a.is_white = i < n && is_white(wc);
         // LB1
         bt = match bt {

@@ -13,5 +13,6 @@ pub mod linebreak;
 
 pub use itemize::BaseDirection;
 pub use layout::{
-    ArabicFace, LayoutLine, LayoutParams, LayoutRun, ParagraphLayout, PositionedGlyph, TextEngine,
+    ArabicFace, LayoutLine, LayoutParams, LayoutRun, ParagraphLayout, ParagraphMetrics, PositionedGlyph,
+    TextEngine,
 };
