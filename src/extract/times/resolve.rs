@@ -285,7 +285,8 @@ pub fn resolve(sem: &Sem, dct: Option<NaiveDate>, tense: Tense) -> Option<(Timex
                     }
                 }
                 (None, Tense::Past) => -back,
-                (None, Tense::Future | Tense::Present) => {
+                (None, Tense::Present) => fwd,
+                (None, Tense::Future) => {
                     if fwd == 0 {
                         7
                     } else {

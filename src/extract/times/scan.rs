@@ -56,7 +56,41 @@ pub struct Doc {
     pub map: Vec<usize>,
     pub toks: Vec<Tok>,
     orig_first: Vec<char>,
+    /// lexicon hits per token (clitics allowed), computed once
+    hits: Vec<Vec<Hit>>,
+    /// tokens that may start an expression
+    trig: Vec<bool>,
 }
+
+/// Words (normalised stems) that start rules without being lexicon entries.
+const TRIGGERS: &[&str] = &[
+    "يوم",
+    "شهر",
+    "الشهر",
+    "عام",
+    "سنه",
+    "العام",
+    "السنه",
+    "الساعه",
+    "هذا",
+    "هذه",
+    "قبل",
+    "بعد",
+    "منذ",
+    "كل",
+    "الليله",
+    "الاسبوع",
+    "العقد",
+    "القرن",
+    "الربع",
+    "النصف",
+    "عده",
+    "بضعه",
+    "بضع",
+    "عشرات",
+    "مئات",
+    "ال",
+];
 
 // Normalised function words.
 const PREPS: &[&str] = &[
@@ -136,7 +170,10 @@ impl Doc {
             .iter()
             .map(|t| map.get(t.c0).and_then(|&o| orig_chars.get(o)).copied().unwrap_or(' '))
             .collect();
-        Doc { norm, map, toks, orig_first }
+        let mut doc = Doc { norm, map, toks, orig_first, hits: Vec::new(), trig: Vec::new() };
+        doc.hits = (0..doc.toks.len()).map(|i| doc.compute_hits(i)).collect();
+        doc.trig = (0..doc.toks.len()).map(|i| doc.compute_trig(i)).collect();
+        doc
     }
 
     pub fn len(&self) -> usize {
@@ -225,8 +262,38 @@ impl Doc {
 
     /// Lexicon entries matching at token `i`.
     pub fn lex_at(&self, i: usize, clitics: bool) -> Vec<Hit> {
+        match self.hits.get(i) {
+            Some(h) if !h.is_empty() => h.iter().filter(|h| clitics || h.skip == 0).copied().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether any rule may start at token `i`.
+    pub fn is_trigger(&self, i: usize) -> bool {
+        self.trig.get(i).copied().unwrap_or(false)
+    }
+
+    fn compute_trig(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else { return false };
+        match t.kind {
+            K::Num => true,
+            K::Punct => false,
+            K::Word => {
+                self.hits.get(i).is_some_and(|h| !h.is_empty())
+                    || self.stems(i, true).iter().any(|(_, s)| {
+                        TRIGGERS.contains(&s.as_ref())
+                            || s.strip_prefix("ال").is_some_and(|r| !lexicon().entries(r).is_empty())
+                    })
+            }
+        }
+    }
+
+    fn compute_hits(&self, i: usize) -> Vec<Hit> {
         let mut out = Vec::new();
-        for (skip, stem) in self.stems(i, clitics) {
+        if self.toks.get(i).is_none_or(|t| t.kind != K::Word) {
+            return out;
+        }
+        for (skip, stem) in self.stems(i, true) {
             for e in lexicon().entries(&stem) {
                 let n = e.words.len();
                 if !e.words.iter().enumerate().skip(1).all(|(k, wd)| self.w(i + k) == Some(wd.as_str())) {
@@ -246,7 +313,7 @@ impl Doc {
     }
 
     fn lex1(&self, i: usize, clitics: bool, f: impl Fn(&Lex) -> bool) -> Option<Hit> {
-        self.lex_at(i, clitics).into_iter().find(|h| f(&h.lex))
+        self.hits.get(i)?.iter().find(|h| (clitics || h.skip == 0) && f(&h.lex)).copied()
     }
 
     /// A stem of token `i` (clitics allowed) equal to one of `set`: chars skipped.
@@ -505,11 +572,11 @@ impl Doc {
             match p {
                 Plurality::Two => (n, unit, skip, end) = (Some(2), u, h.skip, h.end),
                 Plurality::One
-                    if self.is_any(h.end, &["واحد", "واحده", "ونصف", "ونصفا"])
+                    if self.is_any(h.end, &["واحد", "واحده", "واحدا", "ونصف", "ونصفا"])
                         || self.lex1(h.end, false, |l| *l == Lex::Fraction(1, 2)).is_some() =>
                 {
                     (n, unit, skip, end) = (Some(1), u, h.skip, h.end);
-                    if self.is_any(end, &["واحد", "واحده"]) {
+                    if self.is_any(end, &["واحد", "واحده", "واحدا"]) {
                         end += 1;
                     }
                 }
@@ -530,7 +597,7 @@ impl Doc {
     pub fn scan(&self) -> Vec<Cand> {
         let mut out = Vec::new();
         for i in 0..self.toks.len() {
-            if self.toks.get(i).is_some_and(|t| t.kind == K::Punct) {
+            if !self.is_trigger(i) {
                 continue;
             }
             if i > 0 && self.is_any(i - 1, MEDIA) {
@@ -574,17 +641,25 @@ impl Doc {
         let mut j = i;
         let mut skip = 0;
         let mut clitic_ok = true;
-        if let Some((s, _)) = self.stem_in(i, &["يوم"]) {
-            skip = s;
+        let yawm = self.stem_in(i, &["يوم"]);
+        if let Some((s, _)) = &yawm {
+            skip = *s;
             j = i + 1;
             clitic_ok = false;
-        } else if let Some(h) = self.lex1(i, true, |l| matches!(l, Lex::Weekday(_, false))) {
+        }
+        let w0 = if yawm.is_some() { i + 1 } else { i };
+        if let Some(h) = self.lex1(w0, yawm.is_none(), |l| matches!(l, Lex::Weekday(_, false))) {
             let mut k = h.end;
             if matches!(self.punct(k), Some('،' | ',')) {
                 k += 1;
             }
+            if self.is(k, "الموافق") {
+                k += 1;
+            }
             if self.day_at(k, false).is_some_and(|d| d.3) {
-                skip = h.skip;
+                if yawm.is_none() {
+                    skip = h.skip;
+                }
                 j = k;
                 clitic_ok = false;
             }
@@ -731,6 +806,44 @@ impl Doc {
             if !(after_prep || in_range) || self.next_is_name_like(e) {
                 return;
             }
+            // month names that are also names or words (جوان، شباط، تموز، نيسان، ماي، مارس):
+            // only after a temporal preposition and before a clause boundary or function word
+            let ambiguous = self.stems(j, true).iter().any(|(k, w)| {
+                *k == mskip
+                    && ["جوان", "شباط", "تموز", "نيسان", "ماي", "مارس", "اب", "ايار"].contains(&w.as_ref())
+            });
+            if ambiguous {
+                const TEMPORAL: &[&str] = &[
+                    "في",
+                    "خلال",
+                    "منذ",
+                    "حتي",
+                    "الي",
+                    "من",
+                    "مطلع",
+                    "بدايه",
+                    "نهايه",
+                    "اواخر",
+                    "اوائل",
+                    "منتصف",
+                    "حلول",
+                    "بحلول",
+                ];
+                let strong_prep =
+                    i > 0 && self.stems(i - 1, true).iter().any(|(_, w)| TEMPORAL.contains(&w.as_ref()));
+                let next_ok = match self.toks.get(e) {
+                    None => true,
+                    Some(t) if t.kind != K::Word => true,
+                    Some(_) => {
+                        self.w(e).is_some_and(|w| PREPS.contains(&w) || ["و", "او", "ثم"].contains(&w))
+                            || self.lex1(e, true, |l| matches!(l, Lex::GMonth(_))).is_some()
+                            || self.w(e).is_some_and(|w| w.starts_with("ال") && w.chars().count() > 3)
+                    }
+                };
+                if !(strong_prep || in_range) || !next_ok {
+                    return;
+                }
+            }
         }
         Self::push(out, i, skip, e, Sem::Month { y: year, m, cue }, 4);
     }
@@ -769,7 +882,12 @@ impl Doc {
         if hijri {
             return;
         }
-        let prev_ok = i > 0 && (self.prev_is_prep(i) || (self.is(i - 1, "و") && self.adjacent(i)));
+        let prev_ok = i > 0
+            && (self.prev_is_prep(i)
+                || (self.is(i - 1, "و") && self.adjacent(i))
+                || (matches!(self.punct(i - 1), Some('-' | '–' | '/'))
+                    && i >= 2
+                    && self.num(i - 2).is_some_and(|x| x.1 == 4)));
         let prev_bad = i > 0 && self.is_any(i - 1, &["القرار", "رقم", "قرار", "العدد", "المرسوم", "القانون"]);
         let next_ok = match self.toks.get(e) {
             None => true,
@@ -805,7 +923,9 @@ impl Doc {
         }
         if !head {
             skip = h.skip;
-            if i > 0 && (self.lex1(i - 1, false, |l| *l == Lex::NameBefore).is_some() || self.is(i - 1, "كل"))
+            if i > 0
+                && (self.lex1(i - 1, false, |l| *l == Lex::NameBefore).is_some()
+                    || self.is_any(i - 1, &["كل", "صلاه", "خطبه", "خطيب"]))
             {
                 return;
             }
@@ -908,9 +1028,10 @@ impl Doc {
             head = true;
         }
         let Some((hour, mut minute, hskip, mut e, numeric)) = self.hour_at(j, !head) else { return };
+        let colon = numeric && e == j + 3;
         if !head {
             skip = hskip;
-            if numeric {
+            if numeric && !colon {
                 return;
             }
         }
@@ -941,6 +1062,10 @@ impl Doc {
             e = e2;
         }
         if !head && pod.is_none() {
+            return;
+        }
+        if !head && colon && !self.is_any(e - 1, &["صباحا", "مساء", "مساءا", "ظهرا", "عصرا", "ليلا", "فجرا"])
+        {
             return;
         }
         if pod.is_none() && self.sentence_has_night(i) {
@@ -1024,7 +1149,42 @@ impl Doc {
         while self.is_any(j, APPROX) || self.is(j, "من") && self.is_any(j - 1, &["اكثر", "اقل"]) {
             j += 1;
         }
-        let Some((Some(n), unit, half, 0, e)) = self.count_unit(j, false) else { return };
+        let (n, unit, half, e) = match self.count_unit(j, false) {
+            Some((Some(n), unit, half, 0, e)) => (n, unit, half, e),
+            Some((None, _, _, _, e)) => {
+                // منذ عدة أشهر / قبل بضعة أيام: vague
+                if !self.is_any(e, &["من", "علي"]) {
+                    let v = if w == "بعد" { "FUTURE_REF" } else { "PAST_REF" };
+                    Self::push(out, i, skip, e, Sem::Fixed(TimexType::Date, v.into()), 4);
+                }
+                return;
+            }
+            _ => {
+                let h = self.lex1(j, false, |l| matches!(l, Lex::Unit(..)));
+                let Some(Hit { lex: Lex::Unit(u, p), end, .. }) = h else { return };
+                if self.w(j).is_some_and(|w| w.starts_with("ال")) || self.num(end).is_some() {
+                    return;
+                }
+                if p == Plurality::Many {
+                    // منذ سنوات، قبل أيام (قليلة)
+                    let mut e = end;
+                    if self.is_any(e, &["قليله", "عديده", "طويله"]) {
+                        e += 1;
+                    }
+                    if self.is_any(e, &["من", "علي"]) || matches!(u, Unit::Hour | Unit::Minute | Unit::Second)
+                    {
+                        return;
+                    }
+                    let v = if w == "بعد" { "FUTURE_REF" } else { "PAST_REF" };
+                    Self::push(out, i, skip, e, Sem::Fixed(TimexType::Date, v.into()), 4);
+                    return;
+                }
+                if p != Plurality::One {
+                    return;
+                }
+                (1, u, false, end)
+            }
+        };
         if matches!(unit, Unit::Hour | Unit::Minute | Unit::Second) || half {
             return;
         }
@@ -1036,8 +1196,19 @@ impl Doc {
         Self::push(out, i, skip, e, Sem::Ago { n, unit, sign }, 4);
     }
 
-    /// ثلاث سنوات، 48 ساعة، عقدين، ست ساعات ونصفا، نصف ساعة، عدة أسابيع.
+    /// ثلاث سنوات، 48 ساعة، عقدين، ست ساعات ونصفا، نصف ساعة، عدة أسابيع; لسنوات → PXY.
     fn rule_duration(&self, i: usize, out: &mut Vec<Cand>) {
+        if let Some(h) = self.lex1(i, true, |l| matches!(l, Lex::Unit(_, Plurality::Many)))
+            && h.skip > 0
+            && self.w(i).is_some_and(|w| w.chars().nth(h.skip - 1) == Some('ل'))
+            && self.stems(i, true).iter().any(|(s, w)| *s == h.skip && !w.starts_with("ال"))
+            && let Lex::Unit(u, _) = h.lex
+            && !matches!(u, Unit::Second)
+            && let Some(v) = duration_value(None, u, false)
+        {
+            Self::push(out, i, h.skip, h.end, Sem::Fixed(TimexType::Duration, v), 3);
+            return;
+        }
         let Some((n, unit, half, skip, e)) = self.count_unit(i, true) else { return };
         let Some(v) = duration_value(n, unit, half) else { return };
         Self::push(out, i, skip, e, Sem::Fixed(TimexType::Duration, v), 3);
@@ -1171,6 +1342,10 @@ impl Doc {
         let k = if self.is_any(e, &["عام", "سنه"]) { e + 1 } else { e };
         if let Some((y, e2, false)) = self.year_num(k) {
             Self::push(out, i, skip, e2, Sem::Season { s, y: Some(YearRef::Abs(y)), cue: None }, 4);
+            return;
+        }
+        if !article && let Some((y, e2, false)) = self.year_after(e) {
+            Self::push(out, i, skip, e2, Sem::Season { s, y: Some(y), cue: None }, 4);
             return;
         }
         if let Some((c, _, e2)) = self.cue_at(e) {
