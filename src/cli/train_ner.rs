@@ -40,6 +40,9 @@ pub struct TrainNerArgs {
     /// Factor on the margin of O for entity tokens.
     #[arg(long, default_value_t = train::TrainOptions::default().o_factor)]
     pub o_factor: f32,
+    /// Train this many models with different seeds and average them.
+    #[arg(long, default_value_t = train::TrainOptions::default().ensemble)]
+    pub ensemble: usize,
 }
 
 pub fn run(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
@@ -63,6 +66,7 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<ExitCode> {
         drop_permille: args.drop_permille,
         margin: args.margin,
         o_factor: args.o_factor,
+        ensemble: args.ensemble,
     };
     let model = train::train(&sents, Default::default(), opts, |l| eprintln!("{l}"));
     let bytes = model.to_bytes();

@@ -57,6 +57,8 @@ pub struct TrainOptions {
     pub margin: f32,
     /// Factor on the margin of O for entity tokens.
     pub o_factor: f32,
+    /// Models trained with different seeds and averaged.
+    pub ensemble: usize,
 }
 
 impl Default for TrainOptions {
@@ -69,6 +71,7 @@ impl Default for TrainOptions {
             drop_permille: 500,
             margin: 0.0,
             o_factor: 1.0,
+            ensemble: 1,
         }
     }
 }
@@ -164,147 +167,165 @@ pub fn train(
             }
         }
     }
-    let mut drop_rng = XorShift(opts.seed.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
-    let mut feats: Vec<(Vec<u32>, Vec<usize>)> = Vec::with_capacity(sents.len());
-    for (si, sid) in sent_ids.iter().enumerate() {
-        let ws: Vec<&WordFeats> = sid.iter().filter_map(|&i| words.get(i)).collect();
-        let ents = folds.get(si * FOLDS / sents.len()).unwrap_or(&full);
-        let mut pos: Vec<Vec<u64>> = vec![Vec::new(); ws.len()];
-        features::position_feats(&ws, gaz, &bos, &eos, ents, |i, h| {
-            if let Some(v) = pos.get_mut(i) {
-                v.push(h);
-            }
-        });
-        let mut flat = Vec::with_capacity(ws.len() * 64);
-        let mut ends = Vec::with_capacity(ws.len());
-        // hide the identity of rare words now and then, so that context, affix and gazetteer
-        // features learn to carry unseen names
-        let hidden: Vec<bool> = sid
-            .iter()
-            .map(|&w| {
-                let rare = type_counts.get(w).copied().unwrap_or(0) <= opts.rare_count;
-                rare && (drop_rng.next() % 1000) < u64::from(opts.drop_permille)
-            })
-            .collect();
-        for i in 0..ws.len() {
-            let get = |j: isize| -> (&WordFeats, bool) {
-                if j < 0 {
-                    (&bos, false)
-                } else {
-                    (
-                        ws.get(j as usize).copied().unwrap_or(&eos),
-                        hidden.get(j as usize).copied().unwrap_or(false),
-                    )
+    // an ensemble: members differ in seed (sentence order and hidden identities); their
+    // averaged weights are averaged again
+    let members = opts.ensemble.max(1);
+    let mut sum_w = vec![0f32; (1usize << bits) * NTAGS];
+    let mut sum_t = [[0f32; NTAGS]; NTAGS + 1];
+    for member in 0..members {
+        let seed = opts.seed.wrapping_add(member as u64 * 7919);
+        let mut drop_rng = XorShift(seed.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
+        let mut feats: Vec<(Vec<u32>, Vec<usize>)> = Vec::with_capacity(sents.len());
+        for (si, sid) in sent_ids.iter().enumerate() {
+            let ws: Vec<&WordFeats> = sid.iter().filter_map(|&i| words.get(i)).collect();
+            let ents = folds.get(si * FOLDS / sents.len()).unwrap_or(&full);
+            let mut pos: Vec<Vec<u64>> = vec![Vec::new(); ws.len()];
+            features::position_feats(&ws, gaz, &bos, &eos, ents, |i, h| {
+                if let Some(v) = pos.get_mut(i) {
+                    v.push(h);
                 }
-            };
-            let (me, hide) = get(i as isize);
-            for &h in me.own.get(if hide { me.n_ident } else { 0 }..).unwrap_or(&[]) {
-                flat.push(features::bucket(h, bits));
-            }
-            for &d in &OFFSETS {
-                let (w, hide) = get(i as isize + d as isize);
-                for &h in w.ctx.get(if hide { w.n_ctx_ident } else { 0 }..).unwrap_or(&[]) {
-                    flat.push(features::bucket(features::at_offset(h, d), bits));
-                }
-            }
-            if !hide {
-                for &h in pos.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+            });
+            let mut flat = Vec::with_capacity(ws.len() * 64);
+            let mut ends = Vec::with_capacity(ws.len());
+            // hide the identity of rare words now and then, so that context, affix and gazetteer
+            // features learn to carry unseen names
+            let hidden: Vec<bool> = sid
+                .iter()
+                .map(|&w| {
+                    let rare = type_counts.get(w).copied().unwrap_or(0) <= opts.rare_count;
+                    rare && (drop_rng.next() % 1000) < u64::from(opts.drop_permille)
+                })
+                .collect();
+            for i in 0..ws.len() {
+                let get = |j: isize| -> (&WordFeats, bool) {
+                    if j < 0 {
+                        (&bos, false)
+                    } else {
+                        (
+                            ws.get(j as usize).copied().unwrap_or(&eos),
+                            hidden.get(j as usize).copied().unwrap_or(false),
+                        )
+                    }
+                };
+                let (me, hide) = get(i as isize);
+                for &h in me.own.get(if hide { me.n_ident } else { 0 }..).unwrap_or(&[]) {
                     flat.push(features::bucket(h, bits));
                 }
+                for &d in &OFFSETS {
+                    let (w, hide) = get(i as isize + d as isize);
+                    for &h in w.ctx.get(if hide { w.n_ctx_ident } else { 0 }..).unwrap_or(&[]) {
+                        flat.push(features::bucket(features::at_offset(h, d), bits));
+                    }
+                }
+                if !hide {
+                    for &h in pos.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+                        flat.push(features::bucket(h, bits));
+                    }
+                }
+                ends.push(flat.len());
             }
-            ends.push(flat.len());
+            feats.push((flat, ends));
         }
-        feats.push((flat, ends));
-    }
-    let total_feats: usize = feats.iter().map(|f| f.0.len()).sum();
-    log(format!(
-        "{} sentences, {} word types, {:.1} features/token",
-        sents.len(),
-        words.len(),
-        total_feats as f64 / sents.iter().map(|s| s.tokens.len()).sum::<usize>().max(1) as f64
-    ));
+        let total_feats: usize = feats.iter().map(|f| f.0.len()).sum();
+        if member == 0 {
+            log(format!(
+                "{} sentences, {} word types, {:.1} features/token",
+                sents.len(),
+                words.len(),
+                total_feats as f64 / sents.iter().map(|s| s.tokens.len()).sum::<usize>().max(1) as f64
+            ));
+        }
 
-    let size = (1usize << bits) * NTAGS;
-    let mut w = vec![0f32; size];
-    let mut u = vec![0f32; size];
-    let mut tw = [[0f32; NTAGS]; NTAGS + 1];
-    let mut tu = [[0f32; NTAGS]; NTAGS + 1];
-    let mut c: f32 = 1.0;
-    let mut order: Vec<usize> = (0..sents.len()).collect();
-    let mut rng = XorShift(opts.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    for epoch in 0..opts.epochs {
-        for k in (1..order.len()).rev() {
-            let j = (rng.next() % (k as u64 + 1)) as usize;
-            order.swap(k, j);
-        }
-        let mut errors = 0usize;
-        for &si in &order {
-            let (Some(sent), Some((flat, ends))) = (sents.get(si), feats.get(si)) else { continue };
-            let n = ends.len();
-            let mut em = vec![[0f32; NTAGS]; n];
-            let mut start = 0;
-            for (i, &end) in ends.iter().enumerate() {
-                for &b in flat.get(start..end).unwrap_or(&[]) {
-                    let row = b as usize * NTAGS;
-                    if let Some(ws) = w.get(row..row + NTAGS) {
-                        for (a, x) in em[i].iter_mut().zip(ws) {
-                            *a += x;
-                        }
-                    }
-                }
-                start = end;
+        let size = (1usize << bits) * NTAGS;
+        let mut w = vec![0f32; size];
+        let mut u = vec![0f32; size];
+        let mut tw = [[0f32; NTAGS]; NTAGS + 1];
+        let mut tu = [[0f32; NTAGS]; NTAGS + 1];
+        let mut c: f32 = 1.0;
+        let mut order: Vec<usize> = (0..sents.len()).collect();
+        let mut rng = XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        for epoch in 0..opts.epochs {
+            for k in (1..order.len()).rev() {
+                let j = (rng.next() % (k as u64 + 1)) as usize;
+                order.swap(k, j);
             }
-            // loss-augmented decoding: a margin against every wrong tag (more against O on
-            // entity tokens, as the model errs towards O)
-            if opts.margin > 0.0 {
-                for (e, &g) in em.iter_mut().zip(&sent.tags) {
-                    for (t, x) in e.iter_mut().enumerate() {
-                        if t != usize::from(g) {
-                            *x += if t == 0 { opts.margin * opts.o_factor } else { opts.margin };
-                        }
-                    }
-                }
-            }
-            let pred = viterbi(&em, &tw);
-            if pred != sent.tags {
+            let mut errors = 0usize;
+            for &si in &order {
+                let (Some(sent), Some((flat, ends))) = (sents.get(si), feats.get(si)) else { continue };
+                let n = ends.len();
+                let mut em = vec![[0f32; NTAGS]; n];
                 let mut start = 0;
                 for (i, &end) in ends.iter().enumerate() {
-                    let (g, p) = (sent.tags[i] as usize, pred[i] as usize);
-                    if g != p {
-                        errors += 1;
-                        for &b in flat.get(start..end).unwrap_or(&[]) {
-                            let row = b as usize * NTAGS;
-                            w[row + g] += 1.0;
-                            u[row + g] += c;
-                            w[row + p] -= 1.0;
-                            u[row + p] -= c;
+                    for &b in flat.get(start..end).unwrap_or(&[]) {
+                        let row = b as usize * NTAGS;
+                        if let Some(ws) = w.get(row..row + NTAGS) {
+                            for (a, x) in em[i].iter_mut().zip(ws) {
+                                *a += x;
+                            }
                         }
-                    }
-                    let gp = if i == 0 { NTAGS } else { sent.tags[i - 1] as usize };
-                    let pp = if i == 0 { NTAGS } else { pred[i - 1] as usize };
-                    if (gp, g) != (pp, p) {
-                        tw[gp][g] += 1.0;
-                        tu[gp][g] += c;
-                        tw[pp][p] -= 1.0;
-                        tu[pp][p] -= c;
                     }
                     start = end;
                 }
+                // loss-augmented decoding: a margin against every wrong tag (more against O on
+                // entity tokens, as the model errs towards O)
+                if opts.margin > 0.0 {
+                    for (e, &g) in em.iter_mut().zip(&sent.tags) {
+                        for (t, x) in e.iter_mut().enumerate() {
+                            if t != usize::from(g) {
+                                *x += if t == 0 { opts.margin * opts.o_factor } else { opts.margin };
+                            }
+                        }
+                    }
+                }
+                let pred = viterbi(&em, &tw);
+                if pred != sent.tags {
+                    let mut start = 0;
+                    for (i, &end) in ends.iter().enumerate() {
+                        let (g, p) = (sent.tags[i] as usize, pred[i] as usize);
+                        if g != p {
+                            errors += 1;
+                            for &b in flat.get(start..end).unwrap_or(&[]) {
+                                let row = b as usize * NTAGS;
+                                w[row + g] += 1.0;
+                                u[row + g] += c;
+                                w[row + p] -= 1.0;
+                                u[row + p] -= c;
+                            }
+                        }
+                        let gp = if i == 0 { NTAGS } else { sent.tags[i - 1] as usize };
+                        let pp = if i == 0 { NTAGS } else { pred[i - 1] as usize };
+                        if (gp, g) != (pp, p) {
+                            tw[gp][g] += 1.0;
+                            tu[gp][g] += c;
+                            tw[pp][p] -= 1.0;
+                            tu[pp][p] -= c;
+                        }
+                        start = end;
+                    }
+                }
+                c += 1.0;
             }
-            c += 1.0;
+            log(format!("model {}/{} epoch {}: {} token errors", member + 1, members, epoch + 1, errors));
         }
-        log(format!("epoch {}: {} token errors", epoch + 1, errors));
-    }
-    // averaged weights
-    for (x, a) in w.iter_mut().zip(&u) {
-        *x -= a / c;
-    }
-    for (row, arow) in tw.iter_mut().zip(&tu) {
-        for (x, a) in row.iter_mut().zip(arow) {
+        // averaged weights
+        for (x, a) in w.iter_mut().zip(&u) {
             *x -= a / c;
         }
+        for (row, arow) in tw.iter_mut().zip(&tu) {
+            for (x, a) in row.iter_mut().zip(arow) {
+                *x -= a / c;
+            }
+        }
+        for (acc, x) in sum_w.iter_mut().zip(&w) {
+            *acc += x / members as f32;
+        }
+        for (arow, row) in sum_t.iter_mut().zip(&tw) {
+            for (acc, x) in arow.iter_mut().zip(row) {
+                *acc += x / members as f32;
+            }
+        }
     }
-    Model::from_float(bits, &w, tw, vocab, clusters, full)
+    Model::from_float(bits, &sum_w, sum_t, vocab, clusters, full)
 }
 
 /// Entity chunks (start, end, type index 0..4) of a tag sequence, conlleval rules.
