@@ -206,9 +206,9 @@ pub fn split(word: &str, lex: &Lexicon) -> Split {
         } else if c.stem_len < MIN_STEM {
             false
         } else if known > 0 {
-            // both readings known: split only if the stem is at least as common as a quarter of
-            // the whole word (كبير stays, وبوتين splits)
-            known.saturating_mul(4) >= whole
+            // both readings known: split only if the stem is at least twice as common as the
+            // whole word (كبير stays, وبوتين splits)
+            known >= whole.saturating_mul(2)
         } else {
             whole == 0 && c.stem_len >= MIN_UNKNOWN_STEM
         };
@@ -308,6 +308,14 @@ mod tests {
     #[test]
     fn common_whole_word_beats_rare_stem() {
         assert_eq!(split("كبير", &lex()), Split::default());
+    }
+
+    #[test]
+    fn equally_common_whole_word_is_not_split() {
+        let mut l = lex();
+        l.add_count("يونغ", 30);
+        l.add_count("بيونغ", 25);
+        assert_eq!(split("بيونغ", &l), Split::default());
     }
 
     #[test]

@@ -160,7 +160,9 @@ impl Gazetteer {
     }
 
     /// Single words that name places or people (never split into clitics).
+    /// Single names and the first words of multi-word place names (بيونغ of بيونغ يانغ).
     pub fn protected_words(&self) -> impl Iterator<Item = &str> {
+        let places = F_COUNTRY | F_CITY_BIG | F_PLACE;
         self.words
             .iter()
             .filter(|&(_, &f)| {
@@ -168,6 +170,12 @@ impl Gazetteer {
                     != 0
             })
             .map(|(w, _)| w.as_str())
+            .chain(
+                self.phrases
+                    .iter()
+                    .filter(move |(_, list)| list.iter().any(|(_, f)| f & places != 0))
+                    .map(|(w, _)| w.as_str()),
+            )
     }
 
     /// Longest multi-word matches over a sentence of normalised name forms:

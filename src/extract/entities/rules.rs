@@ -95,8 +95,13 @@ fn latin_in_parentheses(text: &str, tokens: &[Token], mentions: &mut Vec<EntityM
         let capitalised = tokens.get(first).is_some_and(|t| {
             t.kind == TokenKind::LatinWord && t.text(text).chars().next().is_some_and(char::is_uppercase)
         });
+        let words = (first..j).filter(|&k| tokens[k].kind == TokenKind::LatinWord).count();
+        let arabic_words = m.text.split_whitespace().count();
+        let initial_fits = tokens.get(first).is_some_and(|t| initial_matches(&m.text, t.text(text)));
         if j > first
             && capitalised
+            && initial_fits
+            && words <= arabic_words + 1
             && is_text(tokens, text, j, ")")
             && let Some(n) = mention_over(text, tokens, first, j - 1, 0, m.kind)
         {
@@ -108,6 +113,39 @@ fn latin_in_parentheses(text: &str, tokens: &[Token], mentions: &mut Vec<EntityM
             mentions.push(n);
         }
     }
+}
+
+/// True when the Latin word's first letter can transliterate the Arabic name's first letter
+/// (after the article): بوتين ~ Putin, كيم ~ Kim, الكرملين ~ Kremlin.
+fn initial_matches(arabic: &str, latin: &str) -> bool {
+    let norm = normalize(arabic);
+    let bare = norm.strip_prefix("ال").filter(|r| r.chars().count() >= 2).unwrap_or(&norm);
+    let (Some(a), Some(l)) = (bare.chars().next(), latin.chars().next()) else { return false };
+    let l = l.to_ascii_uppercase();
+    let options: &str = match a {
+        'ا' | 'ع' | 'ء' => "AEIOUY",
+        'ب' => "BPV",
+        'ت' | 'ط' => "TC",
+        'ث' => "TS",
+        'ج' => "JGDC",
+        'ح' | 'ه' => "H",
+        'خ' => "KHC",
+        'د' | 'ض' => "D",
+        'ذ' | 'ز' | 'ظ' => "ZD",
+        'ر' => "R",
+        'س' | 'ص' => "SCTZ",
+        'ش' => "SC",
+        'غ' => "GR",
+        'ف' => "FPV",
+        'ق' | 'ك' => "KQCG",
+        'ل' => "L",
+        'م' => "M",
+        'ن' => "N",
+        'و' => "WVOU",
+        'ي' => "YIJE",
+        _ => return false,
+    };
+    options.contains(l)
 }
 
 /// Head words whose following definite words form an organisation name.
@@ -194,9 +232,12 @@ mod tests {
 
     #[test]
     fn latin_name_in_parentheses_copies_the_type() {
-        let t = "قال فلان الفلاني (John Smith) إن";
-        let v = run(t, vec![mention(t, "فلان الفلاني", EntityType::Person)]);
+        let t = "قال جون سميث (John Smith) إن";
+        let v = run(t, vec![mention(t, "جون سميث", EntityType::Person)]);
         assert_eq!(v[1], ("John Smith".to_string(), EntityType::Person));
+        // a Latin name whose initial cannot transliterate the Arabic one is not taken
+        let t3 = "قال فلان (Kim Smith) إن";
+        assert_eq!(run(t3, vec![mention(t3, "فلان", EntityType::Person)]).len(), 1);
         // lower-case Latin is not taken
         let t2 = "قال فلان (said) إن";
         assert_eq!(run(t2, vec![mention(t2, "فلان", EntityType::Person)]).len(), 1);
