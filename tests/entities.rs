@@ -94,6 +94,18 @@ fn shipped_model_scores_on_constructed_fixture() {
     assert!(scores.micro.2 >= 75.0, "{}", scores.report());
 }
 
+#[test]
+fn training_is_deterministic() {
+    let sents = train::read_conll(include_str!("fixtures/ner_small.conll"));
+    let opts = train::TrainOptions { epochs: 3, bits: 14, ..Default::default() };
+    let a = train::train(&sents, Default::default(), opts, |_| {}).to_bytes();
+    let b = train::train(&sents, Default::default(), opts, |_| {}).to_bytes();
+    assert_eq!(a, b);
+    let other = train::TrainOptions { seed: opts.seed + 1, ..opts };
+    let c = train::train(&sents, Default::default(), other, |_| {}).to_bytes();
+    assert_ne!(a, c, "the seed should change the model");
+}
+
 /// Reads ../shared/data/ner/anercorp/dev.txt (shared reference data beside the repository).
 #[test]
 fn tag_command_output_on_dev_is_well_formed() {
