@@ -7,11 +7,12 @@
 //!    سيرغي/سيرجي). For LOC, ORG and MISC a leading ال is dropped from each token
 //!    (الكرملين/كرملين). Forms whose keys are equal once spaces are removed
 //!    (عبد الله/عبدالله) form one group.
-//! 2. **Partial names (PER only).** A shorter person name merges into a longer one when it is
-//!    unambiguous in the corpus: a single token (surname) merges when exactly one longer
-//!    person entity ends with it, or, failing that, exactly one contains it (and the short
-//!    form is not far more frequent than that entity); a multi-token name merges when it is a
-//!    contiguous part (or first + last tokens) of exactly one longer entity.
+//! 2. **Partial names (PER only).** A shorter person name (a surname, a first name, or a
+//!    contiguous part / first + last tokens of a longer name) merges into the longer person
+//!    entity containing it when that is unambiguous in the corpus: the only such entity, or
+//!    one that dominates the others (score ≥ 2 × the sum of the others' scores; score =
+//!    mentions, doubled when the token is the surname, i.e. ends the name). A first name alone
+//!    also must not be far more frequent than the full name.
 //! 3. **User edits** ([`AliasEdits`]) are applied on top (merge, split, rename, change type).
 //! 4. **Canonical form** = the most complete frequent form: the group with the most tokens
 //!    among those used at least a quarter as often as the most frequent multi-token group,
@@ -294,31 +295,31 @@ pub fn cluster_forms(forms: &[FormCount], edits: &AliasEdits) -> Clustering {
             .filter(|&c| c != gi && groups[c].tokens.len() > g.tokens.len())
             .filter(|&c| is_part_of(&g.tokens, &groups[c].tokens))
             .collect();
-        let roots = |dsu: &mut Dsu, list: &[usize]| {
-            let mut r: Vec<usize> = list.iter().map(|&c| dsu.find(c)).collect();
-            r.sort_unstable();
-            r.dedup();
-            r
-        };
-        let target = if g.tokens.len() == 1 {
-            let ending: Vec<usize> =
-                longer.iter().copied().filter(|&c| groups[c].tokens.last() == g.tokens.last()).collect();
-            let end_roots = roots(&mut dsu, &ending);
-            if end_roots.len() == 1 {
-                end_roots.first().copied()
-            } else if end_roots.is_empty() {
-                let all = roots(&mut dsu, &longer);
-                match all.as_slice() {
-                    // a first name alone: only when not far more frequent than the full name
-                    [r] if g.count <= 3 * cluster_count.get(*r).copied().unwrap_or(0) => Some(*r),
-                    _ => None,
-                }
-            } else {
-                None
+        // candidate entities (roots) with a score: their mention count, doubled when one of
+        // their names ends with this single token (the surname position)
+        let mut scored: Vec<(usize, usize, bool)> = Vec::new(); // (root, score, ends)
+        for &c in &longer {
+            let r = dsu.find(c);
+            let ends = g.tokens.len() == 1 && groups[c].tokens.last() == g.tokens.last();
+            match scored.iter_mut().find(|s| s.0 == r) {
+                Some(s) => s.2 |= ends,
+                None => scored.push((r, 0, ends)),
             }
-        } else {
-            let all = roots(&mut dsu, &longer);
-            if all.len() == 1 { all.first().copied() } else { None }
+        }
+        for s in &mut scored {
+            let count = cluster_count.get(s.0).copied().unwrap_or(0);
+            s.1 = if s.2 { 2 * count } else { count };
+        }
+        scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let others: usize = scored.iter().skip(1).map(|s| s.1).sum();
+        // unambiguous: the only candidate, or one that dominates the others
+        let target = match scored.first() {
+            Some(&(r, score, ends)) if score >= 2 * others => {
+                // a first name alone: only when not far more frequent than the full name
+                let count = cluster_count.get(r).copied().unwrap_or(0);
+                if g.tokens.len() == 1 && !ends && g.count > 3 * count { None } else { Some(r) }
+            }
+            _ => None,
         };
         if let Some(t) = target {
             let own = dsu.find(gi);
@@ -526,6 +527,33 @@ mod tests {
         let c = cluster_forms(&forms, &AliasEdits::new());
         assert!(same(&c, 2, 0));
         assert!(!same(&c, 2, 1));
+    }
+
+    #[test]
+    fn a_dominant_full_name_takes_the_surname_despite_a_rare_other_match() {
+        // a rare tagging accident contains the surname too; the frequent full name wins
+        let forms = vec![
+            f(Person, "هانز مولر", 20),
+            f(Person, "مولر يقول", 1),
+            f(Person, "مولر", 30),
+            f(Person, "أنا مولر", 3),
+            f(Person, "بيتر مولر", 3),
+        ];
+        let c = cluster_forms(&forms, &AliasEdits::new());
+        assert!(same(&c, 2, 0));
+        assert!(!same(&c, 0, 1));
+        // two comparable full names: ambiguous
+        let forms = vec![f(Person, "هانز مولر", 5), f(Person, "بيتر مولر", 4), f(Person, "مولر", 9)];
+        let c = cluster_forms(&forms, &AliasEdits::new());
+        assert!(!same(&c, 2, 0) && !same(&c, 2, 1));
+    }
+
+    #[test]
+    fn aliases_file_of_version_1_still_loads() {
+        let text = include_str!("../../tests/fixtures/analysis/aliases-v1.json");
+        let edits = AliasEdits::from_json(text).unwrap();
+        assert_eq!(edits.edits.len(), 4);
+        assert!(matches!(edits.edits[3], AliasEdit::SetType { to: Organization, .. }));
     }
 
     #[test]

@@ -125,7 +125,11 @@ impl std::hash::Hasher for FxHasher {
         self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
     fn finish(&self) -> u64 {
-        self.0
+        // splitmix64 finaliser: spreads the high bits into the low bits the table indexes by
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
     }
 }
 
@@ -390,6 +394,19 @@ impl SearchIndex {
             c.advance();
         }
         n
+    }
+
+    /// Builds the index over the documents of an analysed corpus (document `i` =
+    /// `corpus.documents[i]`); search it with [`SearchIndex::search_corpus`].
+    pub fn for_corpus(corpus: &AnalyzedCorpus) -> Self {
+        let texts: Vec<&str> = corpus.documents.iter().map(|d| d.doc.text.as_str()).collect();
+        Self::build(&texts)
+    }
+
+    /// [`SearchIndex::search`] with the texts of `corpus` (the corpus the index was built from).
+    pub fn search_corpus(&self, corpus: &AnalyzedCorpus, query: &str, limit: usize) -> SearchResults {
+        let text_of = |i: usize| corpus.documents.get(i).map(|d| d.doc.text.as_str()).unwrap_or("");
+        self.search(query, limit, &text_of)
     }
 
     fn find_variants(&self) -> HashMap<u32, Vec<u32>> {
@@ -882,6 +899,30 @@ mod tests {
         assert!(!h[0].snippet.contains('\n'));
         let at: String = h[0].snippet.chars().skip(h[0].start - h[0].snippet_start).take(5).collect();
         assert_eq!(at, "الخبر");
+    }
+
+    #[test]
+    fn entity_names_are_found_normalised_exact_first() {
+        use crate::extract::EntityType::*;
+        use crate::index::model::tests::doc_with;
+        let (d0, a0) = doc_with(
+            "a.txt",
+            "زار أحمد سامي وأحمد سامي الكبير القاهرة.",
+            &[("أحمد سامي الكبير", Person), ("القاهرة", Location)],
+            &[],
+        );
+        let (d1, a1) = doc_with("b.txt", "قال احمد سامي.", &[("احمد سامي", Person)], &[]);
+        let corpus = AnalyzedCorpus::build(vec![d0, d1], vec![a0, a1], &crate::index::AliasEdits::new());
+        let found: Vec<&str> = search_entities(&corpus, "أحمد سامي")
+            .iter()
+            .map(|&e| corpus.entities[e].canonical.as_str())
+            .collect();
+        assert_eq!(found, vec!["أحمد سامي الكبير"]);
+        assert!(search_entities(&corpus, "القاهره").len() == 1);
+        assert!(search_entities(&corpus, "دمشق").is_empty());
+        let ix = SearchIndex::for_corpus(&corpus);
+        let r = ix.search_corpus(&corpus, "احمد سامي", 10);
+        assert_eq!((r.total_hits, r.total_documents), (3, 2));
     }
 
     #[test]
