@@ -90,6 +90,9 @@ const TRIGGERS: &[&str] = &[
     "عشرات",
     "مئات",
     "ال",
+    "فصل",
+    "عامي",
+    "سنتي",
 ];
 
 // Normalised function words.
@@ -123,6 +126,28 @@ const PREPS: &[&str] = &[
 ];
 const MEDIA: &[&str] =
     &["صحيفه", "جريده", "قناه", "مجله", "اذاعه", "موقع", "تيار", "حزب", "حركه", "برج", "شركه", "وكاله"];
+const PLACE_HEADS: &[&str] = &[
+    "شارع",
+    "جسر",
+    "كوبري",
+    "مدينه",
+    "ساحه",
+    "ميدان",
+    "تحالف",
+    "قوي",
+    "تيار",
+    "نادي",
+    "فريق",
+    "مستشفي",
+    "مدرسه",
+    "جامعه",
+    "حي",
+    "محطه",
+    "مطار",
+    "ملعب",
+    "قاعه",
+    "قريه",
+];
 const APPROX: &[&str] = &["نحو", "حوالي", "قرابه", "زهاء", "قرابة", "اكثر", "اقل", "ما", "يقارب"];
 
 fn is_digit_word(s: &str) -> bool {
@@ -571,6 +596,14 @@ impl Doc {
             }
             match p {
                 Plurality::Two => (n, unit, skip, end) = (Some(2), u, h.skip, h.end),
+                // عقد من الزمن، قرنا من الزمن
+                Plurality::One
+                    if matches!(u, Unit::Decade | Unit::Century)
+                        && self.is(h.end, "من")
+                        && self.is(h.end + 1, "الزمن") =>
+                {
+                    (n, unit, skip, end) = (Some(1), u, h.skip, h.end + 2)
+                }
                 Plurality::One
                     if self.is_any(h.end, &["واحد", "واحده", "واحدا", "ونصف", "ونصفا"])
                         || self.lex1(h.end, false, |l| *l == Lex::Fraction(1, 2)).is_some() =>
@@ -696,6 +729,10 @@ impl Doc {
         if let Some((c, _, e2)) = self.cue_at(e) {
             cue = Some(c);
             e = e2;
+        }
+        // شارع 26 يوليو، ساحة 14 آذار، مدينة 6 أكتوبر: names, not dates
+        if year.is_none() && i > 0 && self.is_any(i - 1, PLACE_HEADS) {
+            return;
         }
         let sem = match month {
             MonthKind::Greg(m) if !hijri_marker => Sem::Date { y: year, m, d: day, cue },
@@ -860,7 +897,8 @@ impl Doc {
 
     /// عام 2014 / سنة 2014 / عام ألفين وعشرين / bare 2019 after a preposition.
     fn rule_year(&self, i: usize, out: &mut Vec<Cand>) {
-        if let Some((s, _)) = self.stem_in(i, &["عام", "سنه", "العام", "السنه"]) {
+        if let Some((s, _)) = self.stem_in(i, &["عام", "سنه", "العام", "السنه", "عامي", "سنتي"])
+        {
             if let Some((y, e, hijri)) = self.year_num(i + 1) {
                 if !hijri {
                     Self::push(out, i, s, e, Sem::Year(YearRef::Abs(y)), 4);
@@ -961,7 +999,8 @@ impl Doc {
             {
                 return;
             }
-            if i > 0 && self.is_any(i - 1, &["هذا", "ذلك", "نفس"]) {
+            if i > 0 && self.is_any(i - 1, &["هذا", "ذلك", "نفس"]) || self.is_any(e, &["نفسه", "ذاته"])
+            {
                 return;
             }
         }
@@ -1324,6 +1363,23 @@ impl Doc {
 
     /// صيف 2024، شتاء عام 2022، الخريف الماضي، هذا الصيف، (في) الصيف.
     fn rule_season(&self, i: usize, out: &mut Vec<Cand>) {
+        if let Some((skip, _)) = self.stem_in(i, &["فصل"]) {
+            let Some(h) = self.lex1(i + 1, false, |l| matches!(l, Lex::Season(_))) else { return };
+            let Lex::Season(s) = h.lex else { return };
+            if !self.w(i + 1).is_some_and(|w| w.starts_with("ال")) {
+                return;
+            }
+            let (mut e, mut cue, mut y) = (h.end, None, None);
+            if let Some((c, _, e2)) = self.cue_at(e) {
+                cue = Some(c);
+                e = e2;
+            } else if let Some((yr, e2, false)) = self.year_after(e) {
+                y = Some(yr);
+                e = e2;
+            }
+            Self::push(out, i, skip, e, Sem::Season { s, y, cue }, 4);
+            return;
+        }
         let (this, j, skip0) = match self.stem_in(i, &["هذا", "هذه"]) {
             Some((s, _)) => (true, i + 1, s),
             None => (false, i, 0),
@@ -1350,6 +1406,10 @@ impl Doc {
         }
         if let Some((c, _, e2)) = self.cue_at(e) {
             Self::push(out, i, skip, e2, Sem::Season { s, y: None, cue: Some(c) }, 4);
+            return;
+        }
+        // فصل الصيف: the head noun joins the span
+        if article && i > 0 && self.is(i - 1, "فصل") && h.skip == 0 {
             return;
         }
         if !article || !(self.prev_is_prep(i) || h.skip > 0) {
@@ -1405,6 +1465,7 @@ impl Doc {
             return Some((CenturyRef::Rel(k), e));
         }
         if let Some((v, _, e)) = self.ordinal_at(j + 1, false) {
+            let e = if self.is_any(e, &["الميلادي", "للميلاد"]) { e + 1 } else { e };
             return Some((CenturyRef::Abs(v as i32 - 1), e));
         }
         let k = if self.is(j + 1, "ال") { j + 2 } else { j + 1 };
