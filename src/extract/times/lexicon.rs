@@ -93,6 +93,8 @@ pub enum Lex {
     Head,
     NameBefore,
     DayWord(u8),
+    /// A calendar word that is also a common name or word (جوان، شباط، مارس …).
+    AmbiguousWord,
 }
 
 /// One entry: its normalised words and meaning; `strict_alef` entries (آب) must not match a
@@ -172,6 +174,7 @@ fn parse_lex(kind: &str, value: &str) -> Option<Lex> {
         "head" => Lex::Head,
         "name_before" => Lex::NameBefore,
         "day_word" => Lex::DayWord(value.parse().ok()?),
+        "ambiguous" => Lex::AmbiguousWord,
         _ => return None,
     })
 }

@@ -845,10 +845,7 @@ impl Doc {
             }
             // month names that are also names or words (جوان، شباط، تموز، نيسان، ماي، مارس):
             // only after a temporal preposition and before a clause boundary or function word
-            let ambiguous = self.stems(j, true).iter().any(|(k, w)| {
-                *k == mskip
-                    && ["جوان", "شباط", "تموز", "نيسان", "ماي", "مارس", "اب", "ايار"].contains(&w.as_ref())
-            });
+            let ambiguous = self.lex1(j, true, |l| *l == Lex::AmbiguousWord).is_some_and(|h| h.skip == mskip);
             if ambiguous {
                 const TEMPORAL: &[&str] = &[
                     "في",

@@ -97,6 +97,26 @@ const NOT_VERBS: &[&str] = &[
     "تجاه",
     "تبعا",
     "ثم",
+    "سياره",
+    "سياسيه",
+    "سيطره",
+    "سياده",
+    "سيده",
+    "سنه",
+    "سته",
+    "سياحه",
+    "سيوله",
+    "سنويه",
+    "ستاره",
+    "سينما",
+    "سيناريو",
+    "سيما",
+    "سيلفي",
+    "سيرته",
+    "سيره",
+    "سيف",
+    "يافطه",
+    "يهوديه",
 ];
 
 fn strip_conj(w: &str) -> &str {
@@ -125,15 +145,10 @@ pub fn word_tense(w: &str) -> Option<Tense> {
     }
     let first = chars.first().copied();
     let second = chars.get(1).copied();
-    if first == Some('س')
-        && matches!(second, Some('ي' | 'ت' | 'ن'))
-        && n >= 4
-        && !w.ends_with('ه')
-        && !w.ends_with("ات")
-    {
+    if first == Some('س') && matches!(second, Some('ي' | 'ت' | 'ن')) && n >= 4 && !w.ends_with("ات") {
         return Some(Tense::Future);
     }
-    if first == Some('ي') && n <= 8 && !w.ends_with("ات") && !w.ends_with('ه') {
+    if first == Some('ي') && n <= 8 && !w.ends_with("ات") {
         return Some(Tense::Present);
     }
     if first == Some('ت')
@@ -235,6 +250,8 @@ mod tests {
         assert_eq!(t("ستُعقد"), Some(Tense::Future));
         assert_eq!(t("المقرر"), Some(Tense::Future));
         assert_eq!(t("سياسة"), None);
+        assert_eq!(t("سيتوجه"), Some(Tense::Future));
+        assert_eq!(t("سيطرة"), None);
     }
 
     #[test]
