@@ -249,6 +249,36 @@ fn every_line_agrees_with_fribidi_harfbuzz_pango() {
     assert!(failures.is_empty(), "layout differs from the reference:\n{}", failures.join("\n"));
 }
 
+/// Extra texts (tests/fixtures/layout/mixed.txt, ctrl.txt; see scripts/regen-layout-fixtures.sh):
+/// other sizes and widths, Latin/Cyrillic paragraphs, URLs, in-word breaks with hyphens, bidi
+/// controls and isolates, tabs, ZWJ/ZWNJ, tatweel, Urdu.
+#[test]
+fn extra_texts_agree_at_other_sizes_and_widths() {
+    let mut engine = engine();
+    let mut failures = Vec::new();
+    for (name, size, width, rtl) in [
+        ("mixed", 18.0f32, 213.0f32, true),
+        ("mixed", 18.0, 213.0, false),
+        ("mixed", 18.0, 555.0, true),
+        ("mixed", 18.0, 555.0, false),
+        ("ctrl", 19.0, 160.0, true),
+        ("ctrl", 19.0, 400.0, true),
+    ] {
+        let dir = if rtl { "rtl" } else { "auto" };
+        let text_path = root().join(format!("tests/fixtures/layout/{name}.txt"));
+        let text = std::fs::read_to_string(&text_path).expect("text");
+        let fixture = root().join(format!("tests/fixtures/layout/{name}.{dir}.{size}px.{width}.txt"));
+        let expected = std::fs::read_to_string(&fixture).expect("reference fixture");
+        let actual = dump_text(&mut engine, &text, &format!("{name}.txt"), size, width, rtl);
+        let (good, n, report) = compare(&text, &expected, &actual);
+        println!("{name} {dir} {size}px {width}: {good}/{n} lines agree");
+        if good != n {
+            failures.push(format!("{name} {dir} {size} {width}: {good}/{n}\n  {}", report.join("\n  ")));
+        }
+    }
+    assert!(failures.is_empty(), "layout differs from the reference:\n{}", failures.join("\n"));
+}
+
 #[test]
 fn the_comparison_detects_a_moved_glyph_and_a_moved_line_break() {
     let text = "ab cd";

@@ -138,8 +138,26 @@ pub struct Fonts {
     pub sans: FontSet,
 }
 
-fn load(db: &mut Database, data: Arc<dyn AsRef<[u8]> + Send + Sync>) -> Option<ID> {
+fn load(db: &mut Database, data: FontBytes) -> Option<ID> {
     db.load_font_source(fontdb::Source::Binary(data)).first().copied()
+}
+
+type FontBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// The emoji fonts egui ships (monochrome Noto Emoji, emoji-icon-font), when built with the
+/// GUI; none in library-only builds.
+#[cfg(feature = "gui")]
+fn emoji_fonts() -> Vec<(String, FontBytes)> {
+    let defs = egui::FontDefinitions::default();
+    ["NotoEmoji-Regular", "emoji-icon-font"]
+        .iter()
+        .filter_map(|n| defs.font_data.get(*n).map(|d| ((*n).to_string(), Arc::clone(&d.font))))
+        .collect()
+}
+
+#[cfg(not(feature = "gui"))]
+fn emoji_fonts() -> Vec<(String, FontBytes)> {
+    Vec::new()
 }
 
 impl Fonts {
@@ -164,10 +182,19 @@ impl Fonts {
             }
             (ids, out)
         };
-        let (ids, names) = pick(&["NotoNaskhArabic-Regular.ttf", "NotoSans-Regular.ttf"]);
+        let (mut ids, mut names) = pick(&["NotoNaskhArabic-Regular.ttf", "NotoSans-Regular.ttf"]);
+        let (mut sans_ids, mut sans_names) = pick(&["NotoSansArabic-Regular.ttf", "NotoSans-Regular.ttf"]);
+        // egui's emoji fonts, last in both lists
+        for (name, data) in emoji_fonts() {
+            if let Some(id) = load(system.db_mut(), data) {
+                ids.push(id);
+                names.push(name.clone());
+                sans_ids.push(id);
+                sans_names.push(name);
+            }
+        }
         let naskh = FontSet::new(&mut system, ids, names);
-        let (ids, names) = pick(&["NotoSansArabic-Regular.ttf", "NotoSans-Regular.ttf"]);
-        let sans = FontSet::new(&mut system, ids, names);
+        let sans = FontSet::new(&mut system, sans_ids, sans_names);
         Fonts { system, naskh, sans }
     }
 
@@ -204,7 +231,7 @@ mod tests {
     #[test]
     fn bundled_fonts_have_arabic_first_and_latin_second() {
         let mut f = Fonts::bundled();
-        assert_eq!(f.naskh.len(), 2);
+        assert!(f.naskh.len() >= 2);
         assert_eq!(f.naskh.font_for_char('ب'), Some(0));
         assert_eq!(f.naskh.font_for_char('Ж'), Some(1));
         assert_eq!(f.sans.font_for_char('ب'), Some(0));

@@ -1115,6 +1115,95 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_override_reorders_only_its_own_paragraph() {
+        let mut e = TextEngine::new();
+        let p = LayoutParams { direction: BaseDirection::Ltr, ..params(None) };
+        // RLO never closed: the rest of this paragraph is drawn right to left...
+        let a = e.layout("ab \u{202e}cde", &p);
+        let order: Vec<usize> = a.lines[0].glyphs.iter().map(|g| g.cluster.start).collect();
+        let pos = |c: usize| order.iter().position(|&x| x == c).unwrap();
+        assert!(pos(4) > pos(5) && pos(5) > pos(6), "{order:?}");
+        // ...and the next paragraph is laid out on its own, untouched
+        let b = e.layout("cde", &p);
+        let order: Vec<usize> = b.lines[0].glyphs.iter().map(|g| g.cluster.start).collect();
+        assert_eq!(order, vec![0, 1, 2]);
+        assert!(b.lines[0].glyphs.iter().all(|g| g.level == 0));
+    }
+
+    #[test]
+    fn measure_gives_the_line_breaks_of_layout() {
+        let mut e = TextEngine::new();
+        let text = "هذا نص عربي طويل يجب أن يلتف على عدة أسطر عندما يكون العرض ضيقا جدا with English too";
+        for w in [90.0, 150.0, 333.0] {
+            let m = e.measure(text, &params(Some(w)));
+            let l = e.layout(text, &params(Some(w)));
+            let ranges: Vec<Range<usize>> = l.lines.iter().map(|x| x.chars.clone()).collect();
+            assert_eq!(m.lines, ranges);
+            assert!((m.height - l.height).abs() < 0.01);
+        }
+    }
+
+    #[test]
+    fn line_height_never_clips_marks() {
+        let mut e = TextEngine::new();
+        let l = e.layout("بِسْمِ", &LayoutParams { line_height: 0.5, ..params(None) });
+        let set = e.font_set(ArabicFace::Naskh);
+        assert!(l.lines[0].height >= (set.ascent_em + set.descent_em) * 20.0 - 0.01);
+        assert!(l.lines[0].baseline - l.lines[0].top >= set.ascent_em * 20.0 - 0.01);
+    }
+
+    #[test]
+    fn engine_and_layouts_can_move_between_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<TextEngine>();
+        send_sync::<ParagraphLayout>();
+    }
+
+    #[test]
+    fn odd_input_never_panics_and_lines_cover_every_char() {
+        let mut e = TextEngine::new();
+        let texts = [
+            "",
+            " ",
+            "\u{64b}\u{651}",
+            "a\nb\r\nc\u{2029}d\u{85}e",
+            "\u{202e}\u{202e}\u{2067}\u{2067}",
+            "\u{2069}\u{202c}x",
+            "\t\t\tعربي\t",
+            "\u{fffd}\u{10ffff}\u{e000}\u{1f600}\u{1f1f8}\u{1f1e6}",
+            "ـــــــــــــــــــــــــــــــــــــــــــــــــــ",
+            "https://example.com/a/very/long/path/without/spaces/that/must/be/broken/somewhere/abc",
+        ];
+        let widths =
+            [None, Some(0.0), Some(1.0), Some(37.0), Some(f32::NAN), Some(-5.0), Some(f32::INFINITY)];
+        for t in texts {
+            for w in widths {
+                for size in [0.0, -3.0, 7.5, 20.0, f32::NAN] {
+                    for direction in [BaseDirection::Auto, BaseDirection::Rtl, BaseDirection::Ltr] {
+                        let p = LayoutParams {
+                            width_px: w,
+                            font_size_px: size,
+                            direction,
+                            ..LayoutParams::default()
+                        };
+                        let l = e.layout(t, &p);
+                        let mut next = 0;
+                        for line in &l.lines {
+                            assert_eq!(line.chars.start, next, "{t:?} {p:?}");
+                            next = line.chars.end;
+                        }
+                        assert_eq!(next, t.chars().count(), "{t:?} {p:?}");
+                        let _ = l.hit_test(f32::NAN, f32::NAN);
+                        let _ = l.hit_test(-1e9, 1e9);
+                        let _ = l.caret_x(usize::MAX);
+                        let _ = l.selection_rects(0..usize::MAX);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn reorder_follows_rule_l2() {
         assert_eq!(reorder(&[1, 2, 1]), vec![2, 1, 0]);
         assert_eq!(reorder(&[0, 1, 1, 0]), vec![0, 2, 1, 3]);
