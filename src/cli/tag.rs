@@ -17,6 +17,9 @@ pub struct TagArgs {
     /// Print tokens per second to stderr when done.
     #[arg(long)]
     pub stats: bool,
+    /// Sentences tagged together as one document (for the consistency pass).
+    #[arg(long, value_name = "N", default_value_t = train::DOC_WINDOW)]
+    pub doc_window: usize,
 }
 
 pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
@@ -84,7 +87,7 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
                 if !sentence.is_empty() {
                     block.push(std::mem::take(&mut sentence));
                 }
-                if block.len() >= train::DOC_WINDOW {
+                if block.len() >= args.doc_window.max(1) {
                     flush(&mut block, &mut out)?;
                 }
             }
