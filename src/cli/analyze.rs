@@ -17,7 +17,8 @@ pub enum Format {
     /// One `khabar.analysis/1` object (documents, entities with aliases, events, errors).
     #[default]
     Json,
-    /// One `khabar.document/1` record per line, entity ids local to the document (d:0, d:1, …).
+    /// One `khabar.document/1` record per line, entity ids local to the document (d:0, d:1, …),
+    /// plus the document's `events` so merged records give the corpus events.
     Jsonl,
     /// One row per mention: document,entity_id,type,canonical,start,end,text.
     Csv,

@@ -345,21 +345,34 @@ impl SearchIndex {
         let chunk = (texts.len() / (threads * 8)).clamp(64, 4096);
         let chunks: Vec<Vec<(String, Segment)>> =
             texts.par_chunks(chunk).enumerate().map(|(ci, c)| index_chunk(ci * chunk, c)).collect();
+        // pass 1: term ids and exact sizes (no reallocation while concatenating)
         let mut terms: HashMap<Box<str>, u32> = HashMap::new();
-        let mut postings: Vec<Vec<u8>> = Vec::new();
-        let mut last: Vec<u32> = Vec::new();
-        for map in chunks {
-            for (term, seg) in map {
+        let mut sizes: Vec<usize> = Vec::new();
+        let mut ids: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
+        for chunk in &chunks {
+            let mut chunk_ids = Vec::with_capacity(chunk.len());
+            for (term, seg) in chunk {
                 let id = match terms.get(term.as_str()) {
                     Some(&id) => id,
                     None => {
-                        let id = postings.len() as u32;
-                        terms.insert(term.into_boxed_str(), id);
-                        postings.push(Vec::new());
-                        last.push(u32::MAX);
+                        let id = sizes.len() as u32;
+                        terms.insert(term.as_str().into(), id);
+                        sizes.push(0);
                         id
                     }
                 };
+                if let Some(size) = sizes.get_mut(id as usize) {
+                    *size += seg.bytes.len() + 5;
+                }
+                chunk_ids.push(id);
+            }
+            ids.push(chunk_ids);
+        }
+        let mut postings: Vec<Vec<u8>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+        let mut last: Vec<u32> = vec![u32::MAX; sizes.len()];
+        // pass 2: concatenate in document order
+        for (chunk, chunk_ids) in chunks.into_iter().zip(ids) {
+            for ((_, seg), id) in chunk.into_iter().zip(chunk_ids) {
                 let (Some(list), Some(prev)) = (postings.get_mut(id as usize), last.get_mut(id as usize))
                 else {
                     continue;
@@ -370,7 +383,7 @@ impl SearchIndex {
                     // rewrite the segment's first doc (absolute + 1) as a delta
                     let mut at = 0;
                     let first = get_varint(&seg.bytes, &mut at).unwrap_or(1).saturating_sub(1);
-                    put_varint(list, first - *prev);
+                    put_varint(list, first.saturating_sub(*prev));
                     list.extend_from_slice(seg.bytes.get(at..).unwrap_or(&[]));
                 }
                 *prev = seg.last_doc;
@@ -731,13 +744,16 @@ pub fn bench_queries(index: &SearchIndex) -> Vec<(String, String)> {
     out
 }
 
-/// Latency benchmark: builds the index over `texts`, runs each query (after one warm-up pass)
+/// Latency benchmark: builds the index over `texts`, runs each query (after one warm-up pass;
+/// median of three runs)
 /// asking for the first 100 hits with snippets plus totals, and reports p50/p95, index size
 /// and build time. Queries are `(group, query)` pairs; `None` uses [`bench_queries`].
 pub fn bench_search<S: AsRef<str> + Sync>(texts: &[S], queries: Option<&[(String, String)]>) -> String {
     let t0 = Instant::now();
+    let cpu0 = process_cpu_secs();
     let index = SearchIndex::build(texts);
     let build = t0.elapsed();
+    let build_cpu = process_cpu_secs().zip(cpu0).map(|(b, a)| b - a);
     let default_queries;
     let queries = match queries {
         Some(q) => q,
@@ -750,11 +766,18 @@ pub fn bench_search<S: AsRef<str> + Sync>(texts: &[S], queries: Option<&[(String
     for (_, q) in queries {
         index.search(q, 100, &text_of);
     }
+    // each query three times, the median kept (the machine may be busy with other work)
     let mut times: Vec<(f64, &str, &str, usize)> = Vec::new();
     for (g, q) in queries {
-        let t = Instant::now();
-        let r = index.search(q, 100, &text_of);
-        times.push((t.elapsed().as_secs_f64() * 1000.0, g, q, r.total_hits));
+        let mut runs = Vec::with_capacity(3);
+        let mut total = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            total = index.search(q, 100, &text_of).total_hits;
+            runs.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        runs.sort_by(f64::total_cmp);
+        times.push((runs.get(1).copied().unwrap_or(0.0), g, q, total));
     }
     let mut sorted: Vec<f64> = times.iter().map(|t| t.0).collect();
     sorted.sort_by(f64::total_cmp);
@@ -768,10 +791,11 @@ pub fn bench_search<S: AsRef<str> + Sync>(texts: &[S], queries: Option<&[(String
     writeln!(out, "documents: {} ({:.1} MB of text)", texts.len(), bytes as f64 / 1e6).ok();
     writeln!(
         out,
-        "index: {} terms, {:.1} MB, built in {:.2} s ({} threads)",
+        "index: {} terms, {:.1} MB, built in {:.2} s wall, {} CPU ({} threads)",
         index.term_count(),
         index.size_bytes() as f64 / 1e6,
         build.as_secs_f64(),
+        build_cpu.map(|c| format!("{c:.2} s")).unwrap_or_else(|| "?".into()),
         rayon::current_num_threads()
     )
     .ok();
@@ -788,6 +812,18 @@ pub fn bench_search<S: AsRef<str> + Sync>(texts: &[S], queries: Option<&[(String
         writeln!(out, "  {ms:8.2} ms  {g:<8} {q}  ({n} hits)").ok();
     }
     out
+}
+
+/// CPU time (user + system) of this process so far, from /proc (Linux, 100 Hz ticks);
+/// `None` elsewhere.
+fn process_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // fields after the command name, which is in parentheses and may contain spaces
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 #[cfg(test)]
