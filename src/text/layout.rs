@@ -373,6 +373,7 @@ pub struct TextEngine {
     layouts: HashMap<u64, (Arc<ParagraphLayout>, LayoutParams, u64)>,
     tick: u64,
     cached_chars: usize,
+    cache_limit: usize,
 }
 
 fn key_hash(text: &str, extra: &[u32]) -> u64 {
@@ -403,7 +404,8 @@ fn params_bits(p: &LayoutParams) -> [u32; 6] {
     ]
 }
 
-/// Cached paragraphs are dropped (least recently used first) beyond this many characters.
+/// Cached paragraphs (shaping results and layouts) are dropped, least recently used first,
+/// beyond this many characters in total (about 100 MB).
 const CACHE_CHARS: usize = 4_000_000;
 
 impl Default for TextEngine {
@@ -424,7 +426,14 @@ impl TextEngine {
     }
 
     fn with_fonts(fonts: Fonts) -> Self {
-        TextEngine { fonts, shaped: HashMap::new(), layouts: HashMap::new(), tick: 0, cached_chars: 0 }
+        TextEngine {
+            fonts,
+            shaped: HashMap::new(),
+            layouts: HashMap::new(),
+            tick: 0,
+            cached_chars: 0,
+            cache_limit: CACHE_CHARS,
+        }
     }
 
     /// The font system the painter rasterises with (swash).
@@ -468,6 +477,7 @@ impl TextEngine {
     /// long document needs for every paragraph on resize, while only visible paragraphs get a
     /// full [`TextEngine::layout`]. Same line breaks as `layout`.
     pub fn measure(&mut self, text: &str, params: &LayoutParams) -> ParagraphMetrics {
+        self.tick += 1;
         let shaped = self.shaped(text, params.direction, params.face);
         let set = match params.face {
             ArabicFace::Naskh => &self.fonts.naskh,
@@ -495,6 +505,13 @@ impl TextEngine {
         (s.levels.clone(), s.rtl)
     }
 
+    /// Sets how many characters of shaping results and layouts the caches keep (default
+    /// 4 million, about 100 MB); older entries are dropped first.
+    pub fn set_cache_limit(&mut self, chars: usize) {
+        self.cache_limit = chars;
+        self.evict();
+    }
+
     /// Drops every cached layout and shaping result.
     pub fn clear_cache(&mut self) {
         self.layouts.clear();
@@ -503,16 +520,19 @@ impl TextEngine {
     }
 
     fn evict(&mut self) {
-        if self.cached_chars <= CACHE_CHARS {
+        if self.cached_chars <= self.cache_limit {
             return;
         }
         // drop the older half of both caches
-        let mut ticks: Vec<u64> = self.layouts.values().map(|v| v.2).collect();
+        let mut ticks: Vec<u64> =
+            self.layouts.values().map(|v| v.2).chain(self.shaped.values().map(|v| v.3)).collect();
         ticks.sort_unstable();
         let cut = ticks.get(ticks.len() / 2).copied().unwrap_or(0);
         self.layouts.retain(|_, v| v.2 >= cut);
         self.shaped.retain(|_, v| v.3 >= cut);
-        self.cached_chars = self.layouts.values().map(|v| v.0.text.len() / 2).sum();
+        self.cached_chars =
+            self.layouts.values().map(|v| v.0.lines.last().map_or(0, |l| l.chars.end)).sum::<usize>()
+                + self.shaped.values().map(|v| v.0.chars.len()).sum::<usize>();
     }
 
     pub(crate) fn shaped(&mut self, text: &str, dir: BaseDirection, face: ArabicFace) -> Arc<Shaped> {
@@ -531,6 +551,8 @@ impl TextEngine {
         };
         let s = Arc::new(shape_paragraph(text, dir, set));
         self.shaped.insert(key, (Arc::clone(&s), dir, face, self.tick));
+        self.cached_chars += s.chars.len();
+        self.evict();
         s
     }
 }
@@ -1201,6 +1223,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn caches_stay_bounded() {
+        let mut e = TextEngine::new();
+        e.set_cache_limit(50_000);
+        let para = "نص عربي للاختبار ".repeat(20);
+        for i in 0..300 {
+            let t = format!("{para}{i}");
+            e.measure(&t, &params(Some(300.0)));
+            e.layout(&t, &params(Some(300.0)));
+        }
+        assert!(e.cached_chars <= 50_000 + 1_000, "{}", e.cached_chars);
+        assert!(e.shaped.len() < 300 && e.layouts.len() < 300);
     }
 
     #[test]
