@@ -10,6 +10,7 @@
 pub mod app_dirs;
 pub mod arabic;
 pub mod assets;
+pub mod bench;
 pub mod corpus;
 pub mod extract;
 pub mod index;

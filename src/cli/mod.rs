@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod analyze;
+mod bench;
+mod cache;
 mod layout_dump;
 mod list;
 mod open;
@@ -42,6 +44,10 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Print the Arabic layout of a text file in the "ref-layout 1" format.
     LayoutDump(layout_dump::LayoutDumpArgs),
+    /// Measure the stages of opening a corpus (read, decode, analysis, index, cached reopen).
+    Bench(bench::BenchArgs),
+    /// Show (--info) or delete (--clear) the analysis caches in the user's cache directory.
+    Cache(cache::CacheArgs),
 }
 
 /// Parses the process arguments and runs the chosen command.
@@ -65,6 +71,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::LayoutDump(a)) => layout_dump::run(a),
         Some(Command::Screenshot(a)) => screenshot::run(a),
         Some(Command::Search(a)) => search::run(a),
+        Some(Command::Bench(a)) => bench::run(a),
+        Some(Command::Cache(a)) => cache::run(a),
     }
 }
 

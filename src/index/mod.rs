@@ -6,6 +6,7 @@
 //! analyses, &AliasEdits::new());` then `output::corpus_json(&corpus)`.
 
 pub mod aliases;
+pub mod cache;
 pub mod model;
 pub mod output;
 pub mod search;
