@@ -30,12 +30,13 @@ for text in assets/samples/*.txt "$OUT/tricky.txt"; do
     done
   done
 done
+# tricky.txt again at other sizes (characters no font has are measured as Pango's hex boxes).
 # Extra texts written for this project (CC0): mixed scripts, numbers, URLs, hyphenation and
 # over-long words (mixed.txt); bidi controls, isolates, tabs, ZWJ/ZWNJ, tatweel, Urdu, brackets
 # (ctrl.txt, forced RTL only: with first-strong, Pango gives neutral-only paragraphs the previous
 # paragraph's direction while FriBidi/UAX #9 P3 say LTR, so the reference contradicts itself).
 for spec in "mixed 18 213 rtl" "mixed 18 213 auto" "mixed 18 555 rtl" "mixed 18 555 auto" \
-            "ctrl 19 160 rtl" "ctrl 19 400 rtl"; do
+            "ctrl 19 160 rtl" "ctrl 19 400 rtl" "tricky 10 70 rtl" "tricky 17.5 333 auto"; do
   set -- $spec
   flag=""
   [ "$4" = rtl ] && flag="--rtl"

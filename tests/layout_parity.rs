@@ -251,7 +251,8 @@ fn every_line_agrees_with_fribidi_harfbuzz_pango() {
 
 /// Extra texts (tests/fixtures/layout/mixed.txt, ctrl.txt; see scripts/regen-layout-fixtures.sh):
 /// other sizes and widths, Latin/Cyrillic paragraphs, URLs, in-word breaks with hyphens, bidi
-/// controls and isolates, tabs, ZWJ/ZWNJ, tatweel, Urdu.
+/// controls and isolates, tabs, ZWJ/ZWNJ, tatweel, Urdu; tricky.txt at 10 and 17.5 px (hex
+/// boxes for characters no font has, one-row boxes below 6 px mini font).
 #[test]
 fn extra_texts_agree_at_other_sizes_and_widths() {
     let mut engine = engine();
@@ -263,6 +264,8 @@ fn extra_texts_agree_at_other_sizes_and_widths() {
         ("mixed", 18.0, 555.0, false),
         ("ctrl", 19.0, 160.0, true),
         ("ctrl", 19.0, 400.0, true),
+        ("tricky", 10.0, 70.0, true),
+        ("tricky", 17.5, 333.0, false),
     ] {
         let dir = if rtl { "rtl" } else { "auto" };
         let text_path = root().join(format!("tests/fixtures/layout/{name}.txt"));

@@ -22,8 +22,14 @@ pub struct FontSet {
     /// Largest ascent and descent (positive, in em) over the fonts.
     pub ascent_em: f32,
     pub descent_em: f32,
+    /// Ascent and descent (em) of the primary font.
+    pub primary_ascent_em: f32,
+    pub primary_descent_em: f32,
     /// Advance (font units) of the hyphen Pango inserts at an in-word break, per font.
     pub hyphen_units: Vec<i32>,
+    /// Ink extents (x min, x max in em) of the hex digits 0-9 A-F in the first font that has
+    /// them all: Pango draws a character no font has as a box of hex digits sized from them.
+    pub hex_digits_em: Vec<(f32, f32)>,
     cmap: HashMap<char, Option<u8>>,
     /// HarfBuzz shape plans per (font, script, direction): building one costs far more than
     /// shaping a paragraph.
@@ -35,6 +41,23 @@ type PlanKey = (usize, Option<harfrust::Script>, bool);
 /// The hyphen Pango inserts at a break inside a word: U+2010 when the font has it, else '-'.
 pub fn hyphen_char(font: &Font) -> char {
     if font.as_swash().charmap().map('\u{2010}') != 0 { '\u{2010}' } else { '-' }
+}
+
+/// Ink extents (x min, x max; em) of "0123456789ABCDEF" in `font`, None unless it has them all.
+fn hex_digit_extents(font: &Font) -> Option<Vec<(f32, f32)>> {
+    use cosmic_text::skrifa::MetadataProvider;
+    use cosmic_text::skrifa::instance::{LocationRef, Size};
+    let f = cosmic_text::skrifa::FontRef::from_index(font.data(), 0).ok()?;
+    let upem = f32::from(font.metrics().units_per_em.max(1));
+    let metrics = f.glyph_metrics(Size::unscaled(), LocationRef::default());
+    let cmap = f.charmap();
+    "0123456789ABCDEF"
+        .chars()
+        .map(|c| {
+            let b = metrics.bounds(cmap.map(c)?)?;
+            Some((b.x_min / upem, b.x_max / upem))
+        })
+        .collect()
 }
 
 /// Advance (font units) of that hyphen.
@@ -67,7 +90,16 @@ impl FontSet {
             descent_em = descent_em.max(-f.metrics().descent / u);
         }
         let hyphen_units = fonts.iter().map(|f| hyphen_advance(f)).collect();
+        let hex_digits_em =
+            fonts.iter().find_map(|f| hex_digit_extents(f)).unwrap_or_else(|| vec![(0.05, 0.65)]);
+        let primary_ascent_em =
+            fonts.first().map_or(0.8, |f| f.metrics().ascent / f32::from(f.metrics().units_per_em.max(1)));
+        let primary_descent_em =
+            fonts.first().map_or(0.2, |f| -f.metrics().descent / f32::from(f.metrics().units_per_em.max(1)));
         FontSet {
+            primary_ascent_em,
+            primary_descent_em,
+            hex_digits_em,
             ids: keep_ids,
             names: keep_names,
             fonts,
@@ -93,6 +125,32 @@ impl FontSet {
     /// The font at fallback position `i`.
     pub fn font(&self, i: usize) -> Option<&Arc<Font>> {
         self.fonts.get(i)
+    }
+
+    /// Pango's box for a character no font has (pangocairo's hex box at `size` px): its width
+    /// in Pango units. The box holds the code point in hex digits of a mini font at size/2.2,
+    /// in 2 rows (4 or 6 digits), with padding of (ascent + descent) / 43, all rounded up to
+    /// whole pixels.
+    pub fn hex_box_units(&self, c: char, size: f32) -> i64 {
+        let hint = |v: f32| (v - 1e-5).ceil().max(0.0);
+        let mut rows = 2.0;
+        let mut mini = hint(size / 2.2);
+        if mini < 6.0 {
+            rows = 1.0;
+            mini = (size - 1.0).clamp(0.0, 6.0);
+        }
+        let extent = (self.primary_ascent_em + self.primary_descent_em) * size;
+        let pad = hint((extent / 43.0).min(mini));
+        // cairo's glyph extents are grid-fitted: whole pixels around the ink
+        let digit = self
+            .hex_digits_em
+            .iter()
+            .map(|&(x0, x1)| (x1 * mini - 1e-5).ceil() - (x0 * mini + 1e-5).floor())
+            .fold(0.0f32, f32::max);
+        let digits = if (c as u32) > 0xffff { 6.0 } else { 4.0 };
+        let cols = (digits / rows as f32).floor();
+        let px = 5.0 * pad + cols * (digit + pad);
+        (f64::from(px) * 1024.0).round() as i64
     }
 
     /// The shape plan of font `i` for a script and direction (cached).

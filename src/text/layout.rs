@@ -205,13 +205,13 @@ struct ItemMetrics {
 }
 
 impl ItemMetrics {
-    fn new(it: &ShapedItem, scale: PangoScale) -> Self {
+    fn new(it: &ShapedItem, scale: PangoScale, unknown: &dyn Fn(&RawGlyph) -> Option<i64>) -> Self {
         let n = it.item.chars.len();
         let mut bucket = vec![0i64; n];
         let mut starts = vec![false; n];
         for g in &it.glyphs {
             if let Some(i) = (g.cluster as usize).checked_sub(it.item.chars.start).filter(|&i| i < n) {
-                bucket[i] += scale.units(g.adv);
+                bucket[i] += unknown(g).unwrap_or_else(|| scale.units(g.adv));
                 starts[i] = true;
             }
         }
@@ -257,7 +257,12 @@ pub(crate) struct Shaped {
 }
 
 impl Shaped {
-    fn metrics(&self, size: f32, scale_of: impl Fn(&ShapedItem) -> PangoScale) -> Arc<Vec<ItemMetrics>> {
+    fn metrics(
+        &self,
+        size: f32,
+        scale_of: impl Fn(&ShapedItem) -> PangoScale,
+        set: &FontSet,
+    ) -> Arc<Vec<ItemMetrics>> {
         let mut guard = match self.metrics.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
@@ -267,7 +272,15 @@ impl Shaped {
         {
             return Arc::clone(m);
         }
-        let m = Arc::new(self.items.iter().map(|it| ItemMetrics::new(it, scale_of(it))).collect::<Vec<_>>());
+        let m = Arc::new(
+            self.items
+                .iter()
+                .map(|it| {
+                    let unknown = |g: &RawGlyph| unknown_glyph_units(it, g, &self.chars, set, size);
+                    ItemMetrics::new(it, scale_of(it), &unknown)
+                })
+                .collect::<Vec<_>>(),
+        );
         *guard = Some((size.to_bits(), Arc::clone(&m)));
         m
     }
@@ -617,6 +630,31 @@ fn piece_width(
     width_units(&piece_glyphs(it, range, chars, set), scale)
 }
 
+/// Pango's width for a glyph no font has (a hex box), in Pango units; None for real glyphs.
+fn unknown_glyph_units(
+    it: &ShapedItem,
+    g: &RawGlyph,
+    chars: &[char],
+    set: &FontSet,
+    size: f32,
+) -> Option<i64> {
+    if g.gid != 0 {
+        return None;
+    }
+    let c = chars.get(g.cluster as usize).copied()?;
+    if it
+        .item
+        .font
+        .is_some_and(|f| set.font(usize::from(f)).is_some_and(|font| font.as_swash().charmap().map(c) != 0))
+    {
+        return None;
+    }
+    if g.adv == 0 {
+        return Some(0);
+    }
+    Some(set.hex_box_units(c, size))
+}
+
 fn width_units(glyphs: &[RawGlyph], scale: PangoScale) -> i64 {
     glyphs.iter().map(|g| scale.units(g.adv)).sum()
 }
@@ -666,7 +704,7 @@ fn break_lines(sh: &Shaped, set: &FontSet, p: &LayoutParams) -> Vec<(Vec<Piece>,
     // queue of pieces still to place: (item index, char range)
     let mut queue: std::collections::VecDeque<Piece> =
         sh.items.iter().enumerate().map(|(i, it)| Piece { item: i, chars: it.item.chars.clone() }).collect();
-    let metrics = sh.metrics(size, scale_of);
+    let metrics = sh.metrics(size, scale_of, set);
 
     if limit.is_none() {
         let pieces: Vec<Piece> = queue.drain(..).collect();
