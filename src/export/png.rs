@@ -90,9 +90,16 @@ mod tests {
     use super::*;
 
     fn checker(w: usize, h: usize) -> ColorImage {
-        let pixels = (0..w * h)
-            .map(|i| if (i % w + i / w) % 2 == 0 { egui::Color32::WHITE } else { egui::Color32::BLACK })
-            .collect();
+        let pixels =
+            (0..w * h)
+                .map(|i| {
+                    if (i % w + i / w).is_multiple_of(2) {
+                        egui::Color32::WHITE
+                    } else {
+                        egui::Color32::BLACK
+                    }
+                })
+                .collect();
         ColorImage::new([w, h], pixels)
     }
 

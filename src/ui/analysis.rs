@@ -1,6 +1,6 @@
 //! The analysis job: once a corpus has loaded, entities and time expressions are extracted on a
 //! background thread (rayon, in chunks so progress can be shown and cancel is prompt), then the
-//! corpus model (alias clustering, events) is built. The UI polls it each frame.
+//! corpus model (alias clustering, events) and the search index are built. The UI polls it each frame.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -10,17 +10,26 @@ use rayon::prelude::*;
 
 use crate::corpus::Document;
 use crate::extract::{DocumentAnalysis, analyze_document};
+use crate::index::search::SearchIndex;
 use crate::index::{AliasEdits, AnalyzedCorpus};
 
 /// Documents analysed per progress step.
 const CHUNK: usize = 256;
+
+/// What polling the job gives.
+pub enum AnalysisPoll {
+    Running,
+    Done(Box<AnalyzedCorpus>, Box<SearchIndex>),
+    /// The thread ended without a result (it panicked).
+    Died,
+}
 
 /// A running analysis.
 pub struct AnalysisJob {
     done: Arc<AtomicUsize>,
     total: usize,
     cancel: Arc<AtomicBool>,
-    result: Receiver<AnalyzedCorpus>,
+    result: Receiver<(AnalyzedCorpus, SearchIndex)>,
 }
 
 impl AnalysisJob {
@@ -50,7 +59,9 @@ impl AnalysisJob {
                     notify();
                 }
                 let corpus = AnalyzedCorpus::build(documents, analyses, &edits);
-                tx.send(corpus).ok();
+                let texts: Vec<&str> = corpus.documents.iter().map(|d| d.doc.text.as_str()).collect();
+                let index = SearchIndex::build(&texts);
+                tx.send((corpus, index)).ok();
                 notify();
             })
             .ok()?;
@@ -62,12 +73,12 @@ impl AnalysisJob {
         (self.done.load(Ordering::Relaxed).min(self.total), self.total)
     }
 
-    /// The finished corpus model, once; `Err(())` when the job died.
-    pub fn try_take(&self) -> Result<Option<AnalyzedCorpus>, ()> {
+    /// The finished corpus model and search index, once.
+    pub fn try_take(&self) -> AnalysisPoll {
         match self.result.try_recv() {
-            Ok(c) => Ok(Some(c)),
-            Err(TryRecvError::Empty) => Ok(None),
-            Err(TryRecvError::Disconnected) => Err(()),
+            Ok((corpus, index)) => AnalysisPoll::Done(Box::new(corpus), Box::new(index)),
+            Err(TryRecvError::Empty) => AnalysisPoll::Running,
+            Err(TryRecvError::Disconnected) => AnalysisPoll::Died,
         }
     }
 }

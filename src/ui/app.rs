@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use std::sync::Arc;
 
-use super::analysis::AnalysisJob;
+use super::analysis::{AnalysisJob, AnalysisPoll};
 use super::command::{Command, CommandQueue};
 use super::document::DocumentPane;
 use super::documents::DocumentsPane;
@@ -19,6 +19,9 @@ use super::settings::{Settings, ThemeChoice};
 use super::status::{self, StatusInfo};
 use super::timeline::{TimelineEvent, TimelineModel, TimelinePane};
 use super::{PaneContext, drop, theme};
+
+/// What the documents list depends on: corpus size, entity, time range, analysed or not.
+type VisibleKey = (usize, Option<String>, Option<(chrono::NaiveDate, chrono::NaiveDate)>, bool);
 
 /// How long a status-bar message stays.
 const MESSAGE_DURATION: Duration = Duration::from_secs(8);
@@ -36,14 +39,19 @@ pub struct KhabarApp {
     timeline_pane: TimelinePane,
     analysis_job: Option<AnalysisJob>,
     analyzed: Option<Arc<crate::index::AnalyzedCorpus>>,
+    search_index: Option<Arc<crate::index::search::SearchIndex>>,
+    search_pane: super::search::SearchPane,
+    history: super::history::History,
     timeline: TimelineModel,
     /// Documents after the entity and time filters, sorted for the list.
     visible: Vec<usize>,
-    visible_key: Option<(usize, Option<String>, Option<(chrono::NaiveDate, chrono::NaiveDate)>, bool)>,
+    visible_key: Option<VisibleKey>,
     /// Where each pane was drawn last frame (points), for pane screenshots.
     pane_rects: std::collections::HashMap<super::Pane, egui::Rect>,
+    export_double_scale: bool,
     show_errors: bool,
     folder_pick: Option<Receiver<Option<PathBuf>>>,
+    screenshot_rx: Option<Receiver<Result<PathBuf, String>>>,
     message: Option<(String, Instant)>,
     title_shown: String,
 }
@@ -79,12 +87,17 @@ impl KhabarApp {
             timeline_pane: TimelinePane::default(),
             analysis_job: None,
             analyzed: None,
+            search_index: None,
+            search_pane: Default::default(),
+            history: Default::default(),
             timeline: TimelineModel::default(),
             visible: Vec::new(),
             visible_key: None,
             pane_rects: Default::default(),
+            export_double_scale: false,
             show_errors: false,
             folder_pick: None,
+            screenshot_rx: None,
             message: None,
             title_shown: String::new(),
         };
@@ -177,6 +190,14 @@ impl KhabarApp {
         self.message = Some((text.into(), Instant::now()));
     }
 
+    /// Changes the selection, remembering the previous one for Back.
+    fn select(&mut self, selection: Selection) {
+        if selection != self.selection.current {
+            self.history.push(self.selection.current.clone());
+            self.selection.set(selection);
+        }
+    }
+
     /// Handles every queued command: the only place that changes the selection, opens
     /// corpora or starts jobs.
     fn handle_commands(&mut self, ctx: &egui::Context) {
@@ -196,7 +217,7 @@ impl KhabarApp {
                 Command::SelectDocument(index) => {
                     let sel =
                         Selection { document: Some(index), target: None, ..self.selection.current.clone() };
-                    self.selection.set(sel);
+                    self.select(sel);
                 }
                 Command::OpenAt(target) => {
                     let sel = Selection {
@@ -204,20 +225,32 @@ impl KhabarApp {
                         target: Some(target),
                         ..self.selection.current.clone()
                     };
-                    self.selection.set(sel);
+                    self.select(sel);
                 }
                 Command::SelectEntity(entity) => {
                     let sel = Selection { entity, ..self.selection.current.clone() };
-                    self.selection.set(sel);
+                    self.select(sel);
                 }
                 Command::SelectTimeRange(range) => {
                     let sel = Selection { time_range: range, ..self.selection.current.clone() };
-                    self.selection.set(sel);
+                    self.select(sel);
                 }
                 Command::ClearSelection => {
                     let sel = Selection { document: self.selection.current.document, ..Default::default() };
-                    self.selection.set(sel);
+                    self.select(sel);
                 }
+                Command::OpenSearch => self.search_pane.show(),
+                Command::Back => {
+                    if let Some(previous) = self.history.back(self.selection.current.clone()) {
+                        self.selection.set(previous);
+                    }
+                }
+                Command::Forward => {
+                    if let Some(next) = self.history.forward(self.selection.current.clone()) {
+                        self.selection.set(next);
+                    }
+                }
+                Command::ExportScreenshot(pane) => self.export_screenshot(ctx, pane),
                 Command::ToggleErrorList => self.show_errors = !self.show_errors,
                 Command::ClearRecent => self.settings.recent_folders.clear(),
                 Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
@@ -243,9 +276,57 @@ impl KhabarApp {
         self.show_errors = false;
         self.analysis_job = None;
         self.analyzed = None;
+        self.search_index = None;
+        self.history = Default::default();
         self.timeline = TimelineModel::default();
         self.visible_key = None;
         self.corpus = OpenCorpus::open(paths, is_samples, self.corpus_options.clone());
+    }
+
+    /// Captures the next frame and saves the window or a pane as a PNG in `~/Pictures/Khabar`
+    /// (XDG pictures folder), with a status message saying where.
+    fn export_screenshot(&mut self, ctx: &egui::Context, pane: super::Pane) {
+        let Some(rect) = self.pane_rects.get(&pane).copied() else {
+            self.show_message(format!("The {} pane is not shown", pane.name()));
+            return;
+        };
+        let corpus_name = self.corpus.display_name().unwrap_or_else(|| "khabar".to_owned());
+        let file_name =
+            crate::export::png::default_file_name(&corpus_name, pane.name(), chrono::Local::now());
+        let path = crate::export::png::fallback_folder().join(&file_name);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let ppp = ctx.pixels_per_point();
+        let factor = if self.export_double_scale { 2 } else { 1 };
+        let whole = pane == super::Pane::Window;
+        let notify = ctx.clone();
+        ctx.request_screenshot(move |image: Arc<egui::ColorImage>| {
+            let spawned = std::thread::Builder::new().name("khabar-png".into()).spawn(move || {
+                let cropped =
+                    if whole { (*image).clone() } else { crate::export::png::crop(&image, rect, ppp) };
+                let scaled = crate::export::png::scale(&cropped, factor);
+                let result = crate::export::png::save(&scaled, &path)
+                    .map(|()| path.clone())
+                    .map_err(|e| e.to_string());
+                tx.send(result).ok();
+                notify.request_repaint();
+            });
+            if let Err(e) = spawned {
+                eprintln!("khabar: could not start the PNG writer: {e:?}");
+            }
+        });
+        ctx.request_repaint();
+        self.screenshot_rx = Some(rx);
+    }
+
+    fn poll_screenshot(&mut self) {
+        let Some(rx) = &self.screenshot_rx else { return };
+        if let Ok(result) = rx.try_recv() {
+            self.screenshot_rx = None;
+            match result {
+                Ok(path) => self.show_message(format!("Screenshot saved to {}", path.display())),
+                Err(e) => self.show_message(format!("Screenshot failed: {e}")),
+            }
+        }
     }
 
     fn pick_folder(&mut self) {
@@ -307,14 +388,15 @@ impl KhabarApp {
         }
         let Some(job) = &self.analysis_job else { return };
         match job.try_take() {
-            Ok(Some(analyzed)) => {
+            AnalysisPoll::Done(analyzed, index) => {
                 self.timeline = timeline_model(&analyzed);
-                self.analyzed = Some(Arc::new(analyzed));
+                self.analyzed = Some(Arc::new(*analyzed));
+                self.search_index = Some(Arc::new(*index));
                 self.analysis_job = None;
                 self.visible_key = None;
             }
-            Ok(None) => ctx.request_repaint_after(Duration::from_millis(100)),
-            Err(()) => {
+            AnalysisPoll::Running => ctx.request_repaint_after(Duration::from_millis(100)),
+            AnalysisPoll::Died => {
                 self.analysis_job = None;
                 self.show_message("The analysis stopped unexpectedly");
             }
@@ -373,6 +455,29 @@ impl KhabarApp {
         if ctx.input_mut(|i| i.consume_shortcut(&quit)) {
             self.commands.send(Command::Quit);
         }
+        let search = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::K);
+        if ctx.input_mut(|i| i.consume_shortcut(&search)) {
+            self.commands.send(Command::OpenSearch);
+        }
+        let shot =
+            egui::KeyboardShortcut::new(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::S);
+        if ctx.input_mut(|i| i.consume_shortcut(&shot)) {
+            self.commands.send(Command::ExportScreenshot(super::Pane::Window));
+        }
+        let (back, forward) = ctx.input(|i| {
+            (
+                (i.modifiers.alt && i.key_pressed(egui::Key::ArrowLeft))
+                    || i.pointer.button_clicked(egui::PointerButton::Extra1),
+                (i.modifiers.alt && i.key_pressed(egui::Key::ArrowRight))
+                    || i.pointer.button_clicked(egui::PointerButton::Extra2),
+            )
+        });
+        if back {
+            self.commands.send(Command::Back);
+        }
+        if forward {
+            self.commands.send(Command::Forward);
+        }
         if ctx.input(|i| i.key_pressed(egui::Key::Escape)) && ctx.memory(|m| m.focused().is_none()) {
             self.commands.send(Command::ClearSelection);
         }
@@ -404,8 +509,54 @@ impl KhabarApp {
                     self.commands.send(Command::OpenSamples);
                 }
                 ui.separator();
+                if ui
+                    .add(egui::Button::new("Export screenshot of the window…").shortcut_text("Ctrl+Shift+S"))
+                    .clicked()
+                {
+                    self.commands.send(Command::ExportScreenshot(super::Pane::Window));
+                }
+                ui.menu_button("Export screenshot of a pane", |ui| {
+                    for pane in [
+                        super::Pane::Documents,
+                        super::Pane::Document,
+                        super::Pane::Entities,
+                        super::Pane::Timeline,
+                    ] {
+                        if ui.button(pane.name()).clicked() {
+                            self.commands.send(Command::ExportScreenshot(pane));
+                        }
+                    }
+                });
+                ui.checkbox(&mut self.export_double_scale, "Screenshots at 2× size");
+                ui.separator();
                 if ui.add(egui::Button::new("Quit").shortcut_text("Ctrl+Q")).clicked() {
                     self.commands.send(Command::Quit);
+                }
+            });
+            ui.menu_button("Go", |ui| {
+                if ui.add(egui::Button::new("Search…").shortcut_text("Ctrl+K")).clicked() {
+                    self.commands.send(Command::OpenSearch);
+                }
+                if ui
+                    .add_enabled(
+                        self.history.can_go_back(),
+                        egui::Button::new("Back").shortcut_text("Alt+Left"),
+                    )
+                    .clicked()
+                {
+                    self.commands.send(Command::Back);
+                }
+                if ui
+                    .add_enabled(
+                        self.history.can_go_forward(),
+                        egui::Button::new("Forward").shortcut_text("Alt+Right"),
+                    )
+                    .clicked()
+                {
+                    self.commands.send(Command::Forward);
+                }
+                if ui.add(egui::Button::new("Clear selection").shortcut_text("Esc")).clicked() {
+                    self.commands.send(Command::ClearSelection);
                 }
             });
             ui.menu_button("View", |ui| {
@@ -433,6 +584,7 @@ impl eframe::App for KhabarApp {
         }
         self.poll_analysis(ctx);
         self.poll_folder_pick();
+        self.poll_screenshot();
         if self.folder_pick.is_some() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
@@ -525,6 +677,19 @@ impl eframe::App for KhabarApp {
             selection.hover_document(d);
         }
 
+        {
+            let mut pane_ctx = PaneContext {
+                documents: self.corpus.documents(),
+                visible_documents: &self.visible,
+                selection: &self.selection.current,
+                selection_changed: false,
+                commands: &mut self.commands,
+                loading: self.corpus.is_loading(),
+                text_input_focused: true,
+                hovered_document: None,
+            };
+            self.search_pane.ui(&ctx, &mut pane_ctx, self.analyzed.as_deref(), self.search_index.as_deref());
+        }
         if self.show_errors {
             let mut open = true;
             status::error_list_ui(&ctx, &mut open, self.corpus.problems());

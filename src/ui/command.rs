@@ -28,6 +28,14 @@ pub enum Command {
     SelectTimeRange(Option<(NaiveDate, NaiveDate)>),
     /// Clear the whole selection (Esc).
     ClearSelection,
+    /// Open the corpus search (Ctrl+K).
+    OpenSearch,
+    /// Go back to the previous selection (Alt+Left, mouse back button).
+    Back,
+    /// Go forward again (Alt+Right, mouse forward button).
+    Forward,
+    /// Save a PNG of the window or of one pane (Ctrl+Shift+S for the window).
+    ExportScreenshot(super::Pane),
     /// Show or hide the error list window.
     ToggleErrorList,
     /// Forget the recent-folders list.

@@ -161,10 +161,10 @@ impl TimelinePane {
                 )
                 .on_hover_text("Documents without a header date and without an inferred date");
             }
-            if let Some((a, b)) = ctx.selection.time_range {
-                if ui.button(format!("✕ {a} – {b}")).on_hover_text("Clear the time filter").clicked() {
-                    ctx.commands.send(Command::SelectTimeRange(None));
-                }
+            if let Some((a, b)) = ctx.selection.time_range
+                && ui.button(format!("✕ {a} – {b}")).on_hover_text("Clear the time filter").clicked()
+            {
+                ctx.commands.send(Command::SelectTimeRange(None));
             }
             if ui.button("Reset view").clicked() {
                 self.reset_requested = true;

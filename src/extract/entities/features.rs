@@ -147,7 +147,7 @@ fn feat(t: u64, s: &str) -> u64 {
 
 /// A neighbour feature: the word's ctx hash seen from offset `d`.
 pub fn at_offset(h: u64, d: i32) -> u64 {
-    mix(h, 0x5151 + d as u64)
+    mix(h, 0x5151u64.wrapping_add(d as u64))
 }
 
 /// Weight-table row of a feature hash.

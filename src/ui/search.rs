@@ -1,0 +1,164 @@
+//! Search (Ctrl+K): one box over the whole corpus, Arabic-normalised (hamza/alef/ya, ta
+//! marbuta, tashkeel, tatweel, digits, proclitics), over the text and the entity names.
+//! Results show snippets; Enter or a click opens the document at the hit (`OpenAt`), an entity
+//! result selects it (`SelectEntity`). Up/Down move through the results.
+
+use egui::RichText;
+
+use super::PaneContext;
+use super::command::Command;
+use super::selection::TextTarget;
+use super::theme;
+use crate::index::AnalyzedCorpus;
+use crate::index::search::{SearchIndex, SearchResults, search_entities};
+
+/// Text hits shown at most.
+const MAX_HITS: usize = 200;
+
+/// The search window's state.
+#[derive(Default)]
+pub struct SearchPane {
+    pub open: bool,
+    query: String,
+    last_query: String,
+    results: SearchResults,
+    entities: Vec<usize>,
+    cursor: usize,
+    focus_requested: bool,
+    elapsed_ms: f64,
+}
+
+impl SearchPane {
+    /// Opens the window with the box focused.
+    pub fn show(&mut self) {
+        self.open = true;
+        self.focus_requested = true;
+    }
+
+    /// Runs the query when it changed.
+    fn refresh(&mut self, index: &SearchIndex, corpus: &AnalyzedCorpus) {
+        if self.query == self.last_query {
+            return;
+        }
+        self.last_query = self.query.clone();
+        self.cursor = 0;
+        let started = std::time::Instant::now();
+        let text_of = |d: usize| corpus.documents.get(d).map(|x| x.doc.text.as_str()).unwrap_or("");
+        self.results = index.search(&self.query, MAX_HITS, &text_of);
+        self.entities = search_entities(corpus, &self.query);
+        self.entities.truncate(20);
+        self.elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
+    }
+
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        pane: &mut PaneContext<'_>,
+        corpus: Option<&AnalyzedCorpus>,
+        index: Option<&SearchIndex>,
+    ) {
+        if !self.open {
+            return;
+        }
+        let mut open = self.open;
+        egui::Window::new("Search")
+            .id(egui::Id::unique("khabar.search"))
+            .open(&mut open)
+            .default_size([620.0, 480.0])
+            .collapsible(false)
+            .show(ctx, |ui| {
+                let edit = ui.add(
+                    egui::TextEdit::singleline(&mut self.query)
+                        .hint_text("Search the corpus: words, phrases, names")
+                        .desired_width(f32::INFINITY),
+                );
+                if std::mem::take(&mut self.focus_requested) {
+                    edit.request_focus();
+                }
+                let (Some(corpus), Some(index)) = (corpus, index) else {
+                    ui.label("The search index is being built…");
+                    return;
+                };
+                self.refresh(index, corpus);
+                if self.query.trim().is_empty() {
+                    ui.label(
+                        RichText::new("Matches ignore tashkeel, tatweel, hamza forms and attached و ب ل ال.")
+                            .color(theme::weak_text(ui)),
+                    );
+                    return;
+                }
+                let n = self.results.hits.len();
+                let (up, down, enter) = ui.input(|i| {
+                    (
+                        i.key_pressed(egui::Key::ArrowUp),
+                        i.key_pressed(egui::Key::ArrowDown),
+                        i.key_pressed(egui::Key::Enter),
+                    )
+                });
+                if down && n > 0 {
+                    self.cursor = (self.cursor + 1).min(n - 1);
+                }
+                if up {
+                    self.cursor = self.cursor.saturating_sub(1);
+                }
+                ui.label(
+                    RichText::new(format!(
+                        "{} hits in {} documents · {:.1} ms",
+                        self.results.total_hits, self.results.total_documents, self.elapsed_ms
+                    ))
+                    .color(theme::weak_text(ui)),
+                );
+                let dark = ui.visuals().dark_mode;
+                if !self.entities.is_empty() {
+                    ui.horizontal_wrapped(|ui| {
+                        for &id in &self.entities {
+                            let Some(e) = corpus.entities.get(id) else { continue };
+                            let text = RichText::new(&e.canonical).color(theme::entity_color(e.kind, dark));
+                            if ui
+                                .button(text)
+                                .on_hover_text(format!("{} · {} documents", e.kind.code(), e.document_count))
+                                .clicked()
+                            {
+                                pane.commands.send(Command::SelectEntity(Some(e.id.clone())));
+                            }
+                        }
+                    });
+                    ui.separator();
+                }
+                let mut open_hit = None;
+                egui::ScrollArea::vertical().auto_shrink([false, false]).show_rows(
+                    ui,
+                    40.0,
+                    n,
+                    |ui, rows| {
+                        for i in rows {
+                            let Some(hit) = self.results.hits.get(i) else { continue };
+                            let title = corpus
+                                .documents
+                                .get(hit.document)
+                                .map(|d| d.doc.title.as_str())
+                                .unwrap_or("");
+                            let selected = i == self.cursor;
+                            let response = ui.add_sized(
+                                [ui.available_width(), 40.0],
+                                egui::Button::selectable(selected, format!("{}\n{}", hit.snippet, title)),
+                            );
+                            if response.clicked() {
+                                open_hit = Some(i);
+                            }
+                        }
+                    },
+                );
+                if enter && (edit.lost_focus() || !edit.has_focus()) {
+                    open_hit = open_hit.or(Some(self.cursor));
+                }
+                if let Some(hit) = open_hit.and_then(|i| self.results.hits.get(i)) {
+                    pane.commands.send(Command::OpenAt(TextTarget {
+                        document: hit.document,
+                        range: hit.start..hit.end,
+                    }));
+                }
+            });
+        self.open = open;
+    }
+}
