@@ -16,3 +16,18 @@ pub use layout::{
     ArabicFace, LayoutLine, LayoutParams, LayoutRun, ParagraphLayout, ParagraphMetrics, PositionedGlyph,
     TextEngine,
 };
+
+#[cfg(feature = "gui")]
+pub mod atlas;
+#[cfg(feature = "gui")]
+pub mod bench_frame;
+#[cfg(feature = "gui")]
+pub mod document_view;
+#[cfg(feature = "gui")]
+pub mod find;
+#[cfg(feature = "gui")]
+pub mod input;
+#[cfg(feature = "gui")]
+pub mod label;
+#[cfg(feature = "gui")]
+pub mod painter;
