@@ -385,7 +385,9 @@ mod tests {
         layout
             .lines
             .iter()
-            .flat_map(|l| l.glyphs.iter().map(|g| glyph_key(g.font_id, g.glyph_id, g.font_size_px, g.x, 0.0).0))
+            .flat_map(|l| {
+                l.glyphs.iter().map(|g| glyph_key(g.font_id, g.glyph_id, g.font_size_px, g.x, 0.0).0)
+            })
             .collect()
     }
 
@@ -409,7 +411,8 @@ mod tests {
         let mut atlas = GlyphAtlas::default();
         let mut rects: Vec<egui::Rect> = Vec::new();
         for size in [12.0, 20.0, 33.0, 48.0] {
-            for key in keys_for(&mut engine, "أكد الرئيس الروسي فلاديمير بوتين abc XYZ 123", size) {
+            for key in keys_for(&mut engine, "أكد الرئيس الروسي فلاديمير بوتين abc XYZ 123", size)
+            {
                 if let Some(g) = atlas.glyph(&ctx, engine.font_system_mut(), key)
                     && !rects.contains(&g.uv)
                 {
@@ -432,7 +435,11 @@ mod tests {
         // Many sizes of many glyphs: far more than two pages hold.
         for (pass, size) in (16..72).step_by(2).enumerate() {
             atlas.pass = pass as u64 + 1;
-            for key in keys_for(&mut engine, "أكد الرئيس الروسي فلاديمير بوتين ABCDEFGHIJKLMNOPQRSTUVWXYZ", size as f32) {
+            for key in keys_for(
+                &mut engine,
+                "أكد الرئيس الروسي فلاديمير بوتين ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                size as f32,
+            ) {
                 atlas.glyph(&ctx, engine.font_system_mut(), key);
             }
         }

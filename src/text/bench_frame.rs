@@ -58,14 +58,15 @@ pub fn bench_frame() -> String {
     let text_bytes = text.len();
     let chars = text.chars().count();
     let state = BenchState { view: DocumentView::new("bench"), text, times: Vec::new() };
-    let mut harness = Harness::builder().with_size(vec2(900.0, 700.0)).with_pixels_per_point(1.0).build_ui_state(
-        |ui, state: &mut BenchState| {
-            let start = Instant::now();
-            state.view.ui(ui, &state.text, &[]);
-            state.times.push(start.elapsed());
-        },
-        state,
-    );
+    let mut harness =
+        Harness::builder().with_size(vec2(900.0, 700.0)).with_pixels_per_point(1.0).build_ui_state(
+            |ui, state: &mut BenchState| {
+                let start = Instant::now();
+                state.view.ui(ui, &state.text, &[]);
+                state.times.push(start.elapsed());
+            },
+            state,
+        );
     // Warm up: fonts loaded, first screen laid out and rasterised.
     harness.hover_at(pos2(450.0, 350.0));
     harness.run_steps(3);

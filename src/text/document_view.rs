@@ -26,8 +26,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use egui::{
-    Align, Color32, Event, Id, Key, Modifiers, Pos2, Rect, Response, ScrollArea, Sense, Ui, Vec2,
-    WidgetInfo, pos2, vec2,
+    Align, Color32, Event, Id, Key, Modifiers, Pos2, Rect, Response, ScrollArea, Sense, Ui, Vec2, WidgetInfo,
+    pos2, vec2,
 };
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -192,7 +192,8 @@ impl DocumentView {
     /// Caret stops (cluster boundaries, as document offsets) of paragraph `paragraph`, if laid
     /// out.
     pub fn caret_stops(&self, paragraph: usize) -> Vec<usize> {
-        let (Some(para), Some(cached)) = (self.paragraphs.get(paragraph), self.layouts.get(&paragraph)) else {
+        let (Some(para), Some(cached)) = (self.paragraphs.get(paragraph), self.layouts.get(&paragraph))
+        else {
             return Vec::new();
         };
         super::input::caret_stops(&cached.layout, para.char_len)
@@ -217,9 +218,14 @@ impl DocumentView {
         for line in &cached.layout.lines {
             for g in &line.glyphs {
                 let (x, y) = super::painter::glyph_pen(line, g);
-                let (key, _, _) = super::atlas::glyph_key(g.font_id, g.glyph_id, g.font_size_px, base.x + x, base.y + y);
+                let (key, _, _) =
+                    super::atlas::glyph_key(g.font_id, g.glyph_id, g.font_size_px, base.x + x, base.y + y);
                 if let Some(ag) = atlas.glyph(ctx, engine.font_system_mut(), key) {
-                    out.push((pos2((base.x + x) / ppp, (base.y + y) / ppp), ag.left as f32 / ppp, ag.width as f32 / ppp));
+                    out.push((
+                        pos2((base.x + x) / ppp, (base.y + y) / ppp),
+                        ag.left as f32 / ppp,
+                        ag.width as f32 / ppp,
+                    ));
                 }
             }
         }
@@ -310,10 +316,10 @@ impl DocumentView {
             return;
         }
         let doc_key = self.doc_key.unwrap_or(0);
-        if self.find.update(doc_key, text, self.top_char) {
-            if let Some(hit) = self.find.current_hit() {
-                self.pending_scroll = Some(hit.start);
-            }
+        if self.find.update(doc_key, text, self.top_char)
+            && let Some(hit) = self.find.current_hit()
+        {
+            self.pending_scroll = Some(hit.start);
         }
         if let Some(forward) = step {
             self.find.step(forward);
@@ -365,15 +371,13 @@ impl DocumentView {
             visible = now;
         }
         let total = self.tops.last().copied().unwrap_or(0.0) + 2.0 * MARGIN;
-        let (rect, _) = ui.allocate_exact_size(vec2(full_width, total.max(viewport.height())), Sense::hover());
+        let (rect, _) =
+            ui.allocate_exact_size(vec2(full_width, total.max(viewport.height())), Sense::hover());
         let response = ui.interact(rect, id, Sense::click_and_drag());
         let text_origin = rect.min + vec2(MARGIN, MARGIN);
         self.last_text_origin = Some(text_origin);
         self.last_ppp = ppp;
-        self.top_char = self
-            .paragraphs
-            .get(visible.start)
-            .map_or(0, |p| p.char_start);
+        self.top_char = self.paragraphs.get(visible.start).map_or(0, |p| p.char_start);
 
         // Interaction.
         let mut clicked_char = None;
@@ -408,10 +412,10 @@ impl DocumentView {
                         _ => start.unwrap_or(hit),
                     };
                     self.selection = Some((anchor, hit));
-                } else if response.dragged() {
-                    if let Some((anchor, _)) = self.selection {
-                        self.selection = Some((anchor, hit));
-                    }
+                } else if response.dragged()
+                    && let Some((anchor, _)) = self.selection
+                {
+                    self.selection = Some((anchor, hit));
                 }
             }
             if response.dragged() {
@@ -488,7 +492,15 @@ impl DocumentView {
             }
             let para_origin = text_origin + vec2(0.0, self.tops.get(p).copied().unwrap_or(0.0));
             let layout = Arc::clone(&cached.layout);
-            shapes.extend(paragraph_shapes(&mut system, &ctx, &layout, para_origin, text_color, &local, clip));
+            shapes.extend(paragraph_shapes(
+                &mut system,
+                &ctx,
+                &layout,
+                para_origin,
+                text_color,
+                &local,
+                clip,
+            ));
         }
         painter.extend(shapes);
         self.evict_layouts(&visible, pass);

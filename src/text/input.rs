@@ -59,7 +59,14 @@ pub struct ArabicTextInput<'a> {
 impl<'a> ArabicTextInput<'a> {
     /// A field editing `text`.
     pub fn new(text: &'a mut String) -> Self {
-        Self { text, id: None, label: String::new(), hint: String::new(), desired_width: None, size: DEFAULT_INPUT_SIZE }
+        Self {
+            text,
+            id: None,
+            label: String::new(),
+            hint: String::new(),
+            desired_width: None,
+            size: DEFAULT_INPUT_SIZE,
+        }
     }
 
     /// Explicit id (default: derived from the label in the parent's id space).
@@ -160,7 +167,9 @@ impl Widget for ArabicTextInput<'_> {
 
         // Keyboard, clipboard, IME, accessibility edits.
         let mut changed = false;
-        for value in ui.input(|i| i.accesskit_action_requests(id, accesskit::Action::SetValue).cloned().collect::<Vec<_>>()) {
+        for value in ui.input(|i| {
+            i.accesskit_action_requests(id, accesskit::Action::SetValue).cloned().collect::<Vec<_>>()
+        }) {
             if let Some(accesskit::ActionData::Value(v)) = &value.data {
                 *text = single_line(v);
                 state.cursor = text.chars().count();
@@ -172,10 +181,16 @@ impl Widget for ArabicTextInput<'_> {
             ui.memory_mut(|m| {
                 m.set_focus_lock_filter(
                     id,
-                    EventFilter { horizontal_arrows: true, vertical_arrows: false, tab: false, escape: false },
+                    EventFilter {
+                        horizontal_arrows: true,
+                        vertical_arrows: false,
+                        tab: false,
+                        escape: false,
+                    },
                 );
             });
-            let events = ui.input(|i| i.filtered_events(&EventFilter { horizontal_arrows: true, ..Default::default() }));
+            let events = ui
+                .input(|i| i.filtered_events(&EventFilter { horizontal_arrows: true, ..Default::default() }));
             for event in events {
                 let selection = sorted(state.anchor, state.cursor);
                 match event {
@@ -203,17 +218,13 @@ impl Widget for ArabicTextInput<'_> {
                         replace(text, &mut state, start..end, "");
                         changed = true;
                     }
-                    Event::Copy => {
-                        if !selection.is_empty() {
-                            ctx.copy_text(char_slice(text, selection).to_string());
-                        }
+                    Event::Copy if !selection.is_empty() => {
+                        ctx.copy_text(char_slice(text, selection).to_string());
                     }
-                    Event::Cut => {
-                        if !selection.is_empty() {
-                            ctx.copy_text(char_slice(text, selection.clone()).to_string());
-                            replace(text, &mut state, selection, "");
-                            changed = true;
-                        }
+                    Event::Cut if !selection.is_empty() => {
+                        ctx.copy_text(char_slice(text, selection.clone()).to_string());
+                        replace(text, &mut state, selection, "");
+                        changed = true;
                     }
                     Event::AccessKitActionRequest(accesskit::ActionRequest {
                         action: accesskit::Action::ReplaceSelectedText,
@@ -304,9 +315,11 @@ impl Widget for ArabicTextInput<'_> {
         let mut left = text_left(&shown_layout, state.scroll);
         let caret_pt = left + caret_px / ppp;
         if caret_pt > inner.right() {
-            state.scroll += if shown_layout.rtl { -(caret_pt - inner.right()) } else { caret_pt - inner.right() };
+            state.scroll +=
+                if shown_layout.rtl { -(caret_pt - inner.right()) } else { caret_pt - inner.right() };
         } else if caret_pt < inner.left() {
-            state.scroll += if shown_layout.rtl { inner.left() - caret_pt } else { -(inner.left() - caret_pt) };
+            state.scroll +=
+                if shown_layout.rtl { inner.left() - caret_pt } else { -(inner.left() - caret_pt) };
         }
         if shown_layout.width / ppp <= inner.width() {
             state.scroll = 0.0;
@@ -317,11 +330,8 @@ impl Widget for ArabicTextInput<'_> {
         if ui.is_rect_visible(rect) {
             let visuals = ui.visuals().clone();
             let focused = response.has_focus();
-            let frame_stroke = if focused {
-                visuals.selection.stroke
-            } else {
-                visuals.widgets.inactive.bg_stroke
-            };
+            let frame_stroke =
+                if focused { visuals.selection.stroke } else { visuals.widgets.inactive.bg_stroke };
             let painter = ui.painter_at(rect.expand(1.0));
             painter.rect_filled(rect, 2.0, visuals.extreme_bg_color);
             painter.rect_stroke(rect, 2.0, frame_stroke, egui::StrokeKind::Inside);
@@ -337,11 +347,8 @@ impl Widget for ArabicTextInput<'_> {
                 let mut system = system.lock();
                 if text.is_empty() && state.preedit.is_empty() && !hint.is_empty() {
                     let hint_layout = system.engine.layout(&hint, &params(size_px));
-                    let hint_left = if hint_layout.rtl {
-                        inner.right() - hint_layout.width / ppp
-                    } else {
-                        inner.left()
-                    };
+                    let hint_left =
+                        if hint_layout.rtl { inner.right() - hint_layout.width / ppp } else { inner.left() };
                     shapes.extend(paragraph_shapes(
                         &mut system,
                         &ctx,
@@ -380,7 +387,8 @@ impl Widget for ArabicTextInput<'_> {
                 } else {
                     left + caret_px / ppp
                 };
-                let caret = Rect::from_min_max(pos2(caret_x, inner.top()), pos2(caret_x + 1.5, inner.bottom()));
+                let caret =
+                    Rect::from_min_max(pos2(caret_x, inner.top()), pos2(caret_x + 1.5, inner.bottom()));
                 text_painter.rect_filled(caret, 0.0, visuals.text_cursor.stroke.color);
                 ctx.output_mut(|o| {
                     o.ime = Some(egui::output::IMEOutput {
@@ -540,10 +548,8 @@ mod tests {
         let len = text.chars().count();
         // Start at the visually rightmost stop.
         let stops = caret_stops(&l, len);
-        let mut cursor = *stops
-            .iter()
-            .max_by(|a, b| l.caret_x(**a).1.total_cmp(&l.caret_x(**b).1))
-            .unwrap_or(&0);
+        let mut cursor =
+            *stops.iter().max_by(|a, b| l.caret_x(**a).1.total_cmp(&l.caret_x(**b).1)).unwrap_or(&0);
         let mut seen = vec![cursor];
         let mut last_x = l.caret_x(cursor).1;
         loop {

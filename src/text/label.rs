@@ -121,7 +121,12 @@ impl ArabicLabel {
     }
 
     /// Lays the label out: the layout (physical pixels) and whether it was elided.
-    fn layout(&self, system: &mut TextSystem, ppp: f32, max_width: Option<f32>) -> (Arc<ParagraphLayout>, bool) {
+    fn layout(
+        &self,
+        system: &mut TextSystem,
+        ppp: f32,
+        max_width: Option<f32>,
+    ) -> (Arc<ParagraphLayout>, bool) {
         let single_line: String;
         let text: &str = if self.wrap {
             &self.text
@@ -265,6 +270,8 @@ mod tests {
         // One more grapheme would not fit.
         let longer: String = text.chars().take(kept.chars().count() + 1).collect();
         let longer = format!("{}{ELLIPSIS}", longer.trim_end());
-        assert!(system.engine.layout(&longer, &params).width > 120.0 || longer.trim_end_matches(ELLIPSIS) == kept);
+        assert!(
+            system.engine.layout(&longer, &params).width > 120.0 || longer.trim_end_matches(ELLIPSIS) == kept
+        );
     }
 }

@@ -49,11 +49,13 @@ pub fn line_meshes(
             glyph_key(glyph.font_id, glyph.glyph_id, glyph.font_size_px, base.x + pen_x, base.y + pen_y);
         let Some(atlas_glyph) = atlas.glyph(ctx, font_system, key) else { continue };
         let min = pos2((ix + atlas_glyph.left) as f32 / ppp, (iy - atlas_glyph.top) as f32 / ppp);
-        let rect = Rect::from_min_size(
-            min,
-            vec2(atlas_glyph.width as f32 / ppp, atlas_glyph.height as f32 / ppp),
-        );
-        let tint = if atlas_glyph.is_color { Color32::WHITE.gamma_multiply(color.a() as f32 / 255.0) } else { color };
+        let rect =
+            Rect::from_min_size(min, vec2(atlas_glyph.width as f32 / ppp, atlas_glyph.height as f32 / ppp));
+        let tint = if atlas_glyph.is_color {
+            Color32::WHITE.gamma_multiply(color.a() as f32 / 255.0)
+        } else {
+            color
+        };
         mesh_for(&mut meshes, atlas_glyph.texture_id).add_rect_with_uv(rect, atlas_glyph.uv, tint);
     }
     meshes

@@ -642,6 +642,8 @@ impl eframe::App for KhabarApp {
             loading: corpus.is_loading(),
             text_input_focused,
             hovered_document: None,
+            hovered_entity_in: selection.hovered().entity.clone(),
+            hovered_entity: None,
         };
         let info = StatusInfo {
             progress: corpus.progress(),
@@ -673,8 +675,12 @@ impl eframe::App for KhabarApp {
             .show(ui, |ui| document_pane.ui(ui, &mut pane_ctx, analyzed.as_deref()));
         pane_rects.insert(super::Pane::Document, r.response.rect);
         pane_rects.insert(super::Pane::Window, ctx.content_rect());
-        if let Some(d) = pane_ctx.hovered_document {
+        let (hovered_document, hovered_entity) = (pane_ctx.hovered_document, pane_ctx.hovered_entity.take());
+        if let Some(d) = hovered_document {
             selection.hover_document(d);
+        }
+        if let Some(e) = hovered_entity {
+            selection.hover_entity(e);
         }
 
         {
@@ -687,6 +693,8 @@ impl eframe::App for KhabarApp {
                 loading: self.corpus.is_loading(),
                 text_input_focused: true,
                 hovered_document: None,
+                hovered_entity_in: None,
+                hovered_entity: None,
             };
             self.search_pane.ui(&ctx, &mut pane_ctx, self.analyzed.as_deref(), self.search_index.as_deref());
         }

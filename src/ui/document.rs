@@ -1,64 +1,146 @@
-//! Document pane: the open article — title, publication date (or "no date"), file, encoding
-//! warnings and the text. Reads `Selection::document` and `Selection::target`.
+//! Document pane: the open article — title, publication date (header, or inferred with its
+//! evidence, or "no date"), file, encoding warnings — and the text on the Arabic text engine
+//! (`text::DocumentView`: bidi, shaping, right alignment, selection, Ctrl+F). Entity mentions are
+//! highlighted in their type colours, the selected entity's strongly with previous/next
+//! buttons; the target sentence (timeline click, search hit) is scrolled to and marked.
+//! Reads `Selection::{document, entity, target}` and the hovered entity; reports the entity
+//! under the pointer.
 
-use egui::{Align, Layout, RichText};
+use egui::RichText;
 
 use super::PaneContext;
+use super::command::Command;
 use super::theme;
+use crate::index::AnalyzedCorpus;
+use crate::text::document_view::{DocumentView, Highlight};
+use crate::text::label::ArabicLabel;
 
 /// Pane-local state.
-#[derive(Default)]
-pub struct DocumentPane {}
+pub struct DocumentPane {
+    view: DocumentView,
+    /// Index (among the selected entity's mentions in this document) of the current mention.
+    current_mention: usize,
+    /// Highlights reported to tests: how many mentions of the selected entity are shown.
+    pub highlighted_mentions: usize,
+}
+
+impl Default for DocumentPane {
+    fn default() -> Self {
+        Self { view: DocumentView::new("khabar.document.view"), current_mention: 0, highlighted_mentions: 0 }
+    }
+}
 
 impl DocumentPane {
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ctx: &mut PaneContext<'_>,
-        analyzed: Option<&crate::index::AnalyzedCorpus>,
-    ) {
-        let Some(doc) = ctx.selection.document.and_then(|d| ctx.documents.get(d)) else {
+    /// The text view (font size, find state).
+    pub fn view_mut(&mut self) -> &mut DocumentView {
+        &mut self.view
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, analyzed: Option<&AnalyzedCorpus>) {
+        let Some(index) = ctx.selection.document else {
             ui.centered_and_justified(|ui| {
                 ui.label(if ctx.loading { "Loading…" } else { "Select a document" });
             });
             return;
         };
-        ui.with_layout(Layout::top_down(Align::Max), |ui| {
-            ui.add(egui::Label::new(RichText::new(&doc.title).heading()).wrap());
-            let inferred = ctx
-                .selection
-                .document
-                .and_then(|d| analyzed.and_then(|a| a.documents.get(d)))
-                .and_then(|a| a.analysis.published_inferred.clone());
-            let date = match (doc.published, &inferred) {
-                (Some(d), _) => d.to_string(),
-                (None, Some(i)) => format!("{} (inferred from “{}”)", i.date, i.evidence),
-                (None, None) => "no date".to_owned(),
-            };
+        let Some(doc) = ctx.documents.get(index) else { return };
+        let dark = ui.visuals().dark_mode;
+        let analysed = analyzed.and_then(|a| a.documents.get(index));
+        ui.add(ArabicLabel::new(&doc.title).size(20.0).rtl().wrap().max_width(ui.available_width()));
+        let inferred = analysed.and_then(|a| a.analysis.published_inferred.clone());
+        let date = match (doc.published, &inferred) {
+            (Some(d), _) => d.to_string(),
+            (None, Some(i)) => format!("{} (inferred from “{}”)", i.date, i.evidence),
+            (None, None) => "no date".to_owned(),
+        };
+        ui.horizontal(|ui| {
             ui.label(
                 RichText::new(format!("{date}  ·  {}  ·  {}", doc.rel_path, doc.encoding))
                     .color(theme::weak_text(ui)),
             );
-            for w in &doc.warnings {
-                ui.label(RichText::new(format!("⚠ {w}")).color(theme::error_color(ui.visuals().dark_mode)));
-            }
         });
-        ui.separator();
-        egui::ScrollArea::vertical().id_salt("khabar.document.text").auto_shrink([false, false]).show(
-            ui,
-            |ui| {
-                ui.with_layout(Layout::top_down(Align::Max), |ui| {
-                    let body: String = doc.text.chars().skip(doc.body_start).collect();
-                    for paragraph in body.split('\n') {
-                        let paragraph = paragraph.trim();
-                        if paragraph.is_empty() {
-                            continue;
-                        }
-                        ui.add(egui::Label::new(RichText::new(paragraph).size(18.0)).wrap());
-                        ui.add_space(6.0);
-                    }
+        for w in &doc.warnings {
+            ui.label(RichText::new(format!("⚠ {w}")).color(theme::error_color(dark)));
+        }
+
+        // Highlights: every mention in its type colour, the selected entity's strongly.
+        let mut highlights = Vec::new();
+        let mut selected_mentions = Vec::new();
+        let hovered_entity = ctx.hovered_entity_in.clone();
+        if let (Some(a), Some(ad)) = (analyzed, analysed) {
+            for (m, &eid) in ad.analysis.entities.iter().zip(ad.entity_ids.iter()) {
+                let id = a.entities.get(eid).map(|e| e.id.as_str());
+                let selected = id.is_some() && id == ctx.selection.entity.as_deref();
+                let hovered = id.is_some() && id == hovered_entity.as_deref();
+                if selected {
+                    selected_mentions.push(m.start..m.end);
+                }
+                highlights.push(Highlight {
+                    char_range: m.start..m.end,
+                    color: theme::entity_highlight(m.kind, dark, selected || hovered),
                 });
-            },
-        );
+            }
+        }
+        if let Some(t) = ctx.selection.target.as_ref().filter(|t| t.document == index) {
+            highlights
+                .insert(0, Highlight { char_range: t.range.clone(), color: theme::focus_sentence(dark) });
+        }
+        self.highlighted_mentions = selected_mentions.len();
+        if ctx.selection_changed {
+            self.current_mention = 0;
+            if let Some(t) = ctx.selection.target.as_ref().filter(|t| t.document == index) {
+                self.view.scroll_to_offset(t.range.start);
+            } else if let Some(first) = selected_mentions.first() {
+                self.view.scroll_to_offset(first.start);
+            }
+        }
+        if !selected_mentions.is_empty() {
+            ui.horizontal(|ui| {
+                let n = selected_mentions.len();
+                self.current_mention = self.current_mention.min(n - 1);
+                ui.label(format!("Mention {} of {n}", self.current_mention + 1));
+                if ui.button("◀ Previous").clicked() {
+                    self.current_mention = (self.current_mention + n - 1) % n;
+                    if let Some(r) = selected_mentions.get(self.current_mention) {
+                        self.view.scroll_to_offset(r.start);
+                    }
+                }
+                if ui.button("Next ▶").clicked() {
+                    self.current_mention = (self.current_mention + 1) % n;
+                    if let Some(r) = selected_mentions.get(self.current_mention) {
+                        self.view.scroll_to_offset(r.start);
+                    }
+                }
+            });
+            if let Some(r) = selected_mentions.get(self.current_mention) {
+                let kind = analysed
+                    .and_then(|ad| ad.analysis.entities.iter().find(|m| m.start == r.start))
+                    .map(|m| m.kind);
+                if let Some(kind) = kind {
+                    highlights.push(Highlight {
+                        char_range: r.clone(),
+                        color: theme::entity_color(kind, dark).gamma_multiply(0.6),
+                    });
+                }
+            }
+        }
+        ui.separator();
+        let response = self.view.ui(ui, &doc.text, &highlights);
+        if let (Some(c), Some(a), Some(ad)) = (response.hovered_char, analyzed, analysed) {
+            let hit = ad
+                .analysis
+                .entities
+                .iter()
+                .zip(ad.entity_ids.iter())
+                .find(|(m, _)| (m.start..m.end).contains(&c));
+            if let Some((_, &eid)) = hit
+                && let Some(e) = a.entities.get(eid)
+            {
+                ctx.hovered_entity = Some(e.id.clone());
+                if response.clicked_char.is_some() {
+                    ctx.commands.send(Command::SelectEntity(Some(e.id.clone())));
+                }
+            }
+        }
     }
 }

@@ -79,8 +79,12 @@ impl DocumentsPane {
                     let mut child =
                         ui.new_child(egui::UiBuilder::new().max_rect(rect.shrink2(egui::vec2(6.0, 2.0))));
                     child.with_layout(Layout::top_down(Align::Max), |ui| {
+                        let width = ui.available_width();
                         ui.add(
-                            egui::Label::new(RichText::new(&doc.title).strong()).truncate().selectable(false),
+                            crate::text::label::ArabicLabel::new(&doc.title)
+                                .size(15.0)
+                                .rtl()
+                                .max_width(width),
                         );
                         let date =
                             doc.published.map(|d| d.to_string()).unwrap_or_else(|| "no date".to_owned());

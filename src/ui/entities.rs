@@ -103,6 +103,50 @@ pub fn entity_rows(
     rows
 }
 
+/// For the selected entity: the entities sharing sentences with it, ranked by count and PMI;
+/// a click pivots the selection to that entity.
+fn cooccurrence_ui(ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, corpus: &AnalyzedCorpus, id: &str) {
+    let Some(eid) = corpus.entity_by_id(id) else { return };
+    let Some(entity) = corpus.entities.get(eid) else { return };
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(&entity.canonical).strong().color(theme::entity_color(entity.kind, dark)));
+        ui.label(
+            RichText::new(format!("{} mentions · {} documents", entity.mention_count, entity.document_count))
+                .color(theme::weak_text(ui)),
+        );
+        if ui.small_button("✕").on_hover_text("Clear the entity selection").clicked() {
+            ctx.commands.send(Command::SelectEntity(None));
+        }
+    });
+    if entity.aliases.len() > 1 {
+        ui.label(
+            RichText::new(format!("Also: {}", entity.aliases.join(" · ")))
+                .small()
+                .color(theme::weak_text(ui)),
+        );
+    }
+    let co = corpus.cooccurring(eid, crate::index::CoScope::Sentence);
+    if co.is_empty() {
+        return;
+    }
+    ui.label(RichText::new("Appears with (shared sentences · PMI)").small());
+    egui::ScrollArea::vertical().id_salt("khabar.entities.cooccurrence").max_height(140.0).show(ui, |ui| {
+        for c in co.iter().take(15) {
+            let Some(other) = corpus.entities.get(c.entity) else { continue };
+            let text = RichText::new(format!("{}   {} · {:.1}", other.canonical, c.count, c.pmi))
+                .color(theme::entity_color(other.kind, dark));
+            let response = ui.add(egui::Button::selectable(false, text));
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("with {}", other.canonical))
+            });
+            if response.clicked() {
+                ctx.commands.send(Command::SelectEntity(Some(other.id.clone())));
+            }
+        }
+    });
+}
+
 fn type_heading(kind: EntityType) -> &'static str {
     match kind {
         EntityType::Person => "People",
@@ -133,6 +177,10 @@ impl EntitiesPane {
             ui.label(if ctx.loading { "Loading…" } else { "Analysing…" });
             return;
         };
+        if let Some(id) = ctx.selection.entity.clone() {
+            cooccurrence_ui(ui, ctx, corpus, &id);
+            ui.separator();
+        }
         let rows = entity_rows(corpus, self.scope, ctx.selection.document, &self.filter, self.sort);
         if rows.is_empty() {
             ui.label("No entities found");
@@ -150,7 +198,8 @@ impl EntitiesPane {
                     let Some(row) = rows.get(i) else { continue };
                     let first_of_kind = i == 0 || rows.get(i - 1).is_some_and(|p| p.kind != row.kind);
                     let color = theme::entity_color(row.kind, dark);
-                    let is_selected = selected.as_deref() == Some(row.id.as_str());
+                    let is_selected = selected.as_deref() == Some(row.id.as_str())
+                        || ctx.hovered_entity_in.as_deref() == Some(row.id.as_str());
                     let label = if first_of_kind {
                         format!("{} · {}", type_heading(row.kind), row.canonical)
                     } else {
@@ -168,7 +217,11 @@ impl EntitiesPane {
                     response.widget_info(|| {
                         egui::WidgetInfo::selected(egui::Role::ListItem, true, is_selected, &row.canonical)
                     });
+                    if response.hovered() {
+                        ctx.hovered_entity = Some(row.id.clone());
+                    }
                     if response.clicked() {
+                        let is_selected = selected.as_deref() == Some(row.id.as_str());
                         let next = if is_selected { None } else { Some(row.id.clone()) };
                         ctx.commands.send(Command::SelectEntity(next));
                     }

@@ -60,6 +60,10 @@ pub struct PaneContext<'a> {
     pub text_input_focused: bool,
     /// Output: the document row under the pointer this frame.
     pub hovered_document: Option<selection::DocumentIndex>,
+    /// The entity hovered in any pane during the previous frame.
+    pub hovered_entity_in: Option<String>,
+    /// Output: the entity under the pointer this frame.
+    pub hovered_entity: Option<String>,
 }
 
 /// Runs the desktop app on `paths` (the last folder or the samples when empty).

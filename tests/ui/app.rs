@@ -10,6 +10,7 @@ use khabar::ui::KhabarApp;
 use super::{isolate_dirs, samples_dir};
 
 /// A dropped folder, as winit would deliver it.
+#[derive(Debug)]
 struct TestDrop(std::path::PathBuf);
 
 impl egui::DroppedFile for TestDrop {
