@@ -8,7 +8,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use khabar::corpus::{CorpusOptions, load_all};
+use khabar::corpus::{CorpusOptions, Document, FileEntry, FileProblem, LoadReport, load_all, load_file};
 use khabar::index::output::{corpus_json, document_record, write_mentions_csv};
 use khabar::index::{AliasEdits, AnalyzedCorpus, analyze_all};
 
@@ -31,8 +31,16 @@ pub enum Format {
 #[derive(clap::Args, Debug)]
 pub struct AnalyzeArgs {
     /// Folders or article files.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "files_from")]
     pub inputs: Vec<PathBuf>,
+    /// Read the article files to analyse from this list (one path per line, `-` = stdin)
+    /// instead of walking folders; each document's path in the output is the line as given
+    /// (relative to `--base`). This is the map step of a sharded run (docs/scaling.md).
+    #[arg(long, value_name = "LIST", conflicts_with = "inputs")]
+    pub files_from: Option<PathBuf>,
+    /// Folder the paths of `--files-from` are relative to (default: the current folder).
+    #[arg(long, value_name = "DIR", requires = "files_from")]
+    pub base: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
@@ -54,7 +62,10 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         Some(path) => AliasEdits::load(path)?,
         None => AliasEdits::new(),
     };
-    let report = load_all(args.inputs.clone(), CorpusOptions::default());
+    let report = match &args.files_from {
+        Some(list) => load_list(list, args.base.as_deref())?,
+        None => load_all(args.inputs.clone(), CorpusOptions::default()),
+    };
     let mut docs = report.documents;
     docs.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     let analyses = analyze_all(&docs);
@@ -82,6 +93,47 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if corpus.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Loads the files named in a list (`-` = stdin), in parallel; `rel_path` = the line as given.
+fn load_list(list: &std::path::Path, base: Option<&std::path::Path>) -> anyhow::Result<LoadReport> {
+    use rayon::prelude::*;
+    let text = if list.as_os_str() == "-" {
+        io::read_to_string(io::stdin().lock())?
+    } else {
+        std::fs::read_to_string(list).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", list.display()))?
+    };
+    let options = CorpusOptions::default();
+    let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).filter(|l| !l.is_empty()).collect();
+    let results: Vec<Result<Document, FileProblem>> = lines
+        .par_iter()
+        .map(|line| {
+            let path = base.map_or_else(|| PathBuf::from(line), |b| b.join(line));
+            let meta = std::fs::metadata(&path).map_err(|e| {
+                let reason = if e.kind() == io::ErrorKind::NotFound {
+                    "vanished before it could be read (file not found)".to_string()
+                } else {
+                    format!("unreadable: {e}")
+                };
+                FileProblem::new(&path, *line, reason)
+            })?;
+            let entry = FileEntry {
+                path,
+                rel_path: line.to_string(),
+                bytes: meta.len(),
+                modified: meta.modified().ok(),
+            };
+            load_file(&entry, &options)
+        })
+        .collect();
+    let mut report = LoadReport::default();
+    for r in results {
+        match r {
+            Ok(d) => report.documents.push(d),
+            Err(p) => report.problems.push(p),
+        }
+    }
+    Ok(report)
 }
 
 fn write_output<W: Write>(corpus: &AnalyzedCorpus, format: Format, mut w: W) -> io::Result<()> {

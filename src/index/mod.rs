@@ -7,6 +7,7 @@
 
 pub mod aliases;
 pub mod cache;
+pub mod merge;
 pub mod model;
 pub mod output;
 pub mod search;

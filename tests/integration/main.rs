@@ -4,3 +4,4 @@
 mod analysis;
 mod cli_list;
 mod corpus;
+mod sharding;
