@@ -1,4 +1,4 @@
-//! `khabar bench corpus PATH`: measures every stage of opening a corpus in one run (raw read,
+//! `khabar bench text` (layout and frame-time ratios) and `khabar bench corpus PATH`: measures every stage of opening a corpus in one run (raw read,
 //! decode + header, load, analysis, cache write, index build, cached reopen) and prints times,
 //! words/s per core and ratios to the raw read (see `khabar::bench`). Other benchmarks can be
 //! added as further `khabar bench WHAT` subcommands.
@@ -18,6 +18,9 @@ pub struct BenchArgs {
 pub enum BenchWhat {
     /// Read, decode, analyse, index and reopen (from a fresh cache) a folder of articles.
     Corpus(CorpusBenchArgs),
+    /// Arabic layout: cold and warm layout vs hb-shape, re-wrap of a 1 MB article, memory; and
+    /// (GUI builds) the document pane's CPU frame time while scrolling a 1 MB article.
+    Text,
 }
 
 #[derive(clap::Args, Debug)]
@@ -34,6 +37,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchWhat::Corpus(a) => {
             let result = bench_corpus(&a.path, &BenchOptions { cache_dir: a.cache_dir })?;
             print!("{result}");
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchWhat::Text => {
+            println!("{}", khabar::text::bench::bench_text());
+            #[cfg(feature = "gui")]
+            println!("{}", khabar::text::bench_frame::bench_frame());
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -10,6 +10,7 @@ use super::command::Command;
 use super::theme;
 use crate::extract::EntityType;
 use crate::index::AnalyzedCorpus;
+use crate::text::label::ArabicLabel;
 
 /// Which entities the pane lists.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -200,20 +201,33 @@ impl EntitiesPane {
                     let color = theme::entity_color(row.kind, dark);
                     let is_selected = selected.as_deref() == Some(row.id.as_str())
                         || ctx.hovered_entity_in.as_deref() == Some(row.id.as_str());
-                    let label = if first_of_kind {
-                        format!("{} · {}", type_heading(row.kind), row.canonical)
-                    } else {
-                        row.canonical.clone()
-                    };
-                    let text =
-                        RichText::new(format!("{label}   {} × · {} docs", row.mentions, row.documents))
-                            .color(color);
-                    let response = ui
-                        .add_sized(
-                            [ui.available_width(), row_height],
-                            egui::Button::selectable(is_selected, text),
-                        )
-                        .on_hover_text(format!("{} ({})", row.canonical, row.kind.code()));
+                    let (rect, response) =
+                        ui.allocate_exact_size(egui::vec2(ui.available_width(), row_height), egui::Sense::click());
+                    if ui.is_rect_visible(rect) {
+                        let visuals = ui.style().interact_selectable(&response, is_selected);
+                        if is_selected || response.hovered() {
+                            ui.painter().rect_filled(rect, 3.0, visuals.weak_bg_fill);
+                        }
+                        let counts = if first_of_kind {
+                            format!("{} · {}× · {} docs", type_heading(row.kind), row.mentions, row.documents)
+                        } else {
+                            format!("{}× · {} docs", row.mentions, row.documents)
+                        };
+                        let counts_rect = ui.painter().text(
+                            rect.left_center() + egui::vec2(4.0, 0.0),
+                            egui::Align2::LEFT_CENTER,
+                            counts,
+                            egui::FontId::proportional(11.0),
+                            theme::weak_text(ui),
+                        );
+                        let name_width = (rect.right() - counts_rect.right() - 12.0).max(20.0);
+                        ArabicLabel::new(&row.canonical).size(14.0).color(color).rtl().max_width(name_width).paint_at(
+                            ui.painter(),
+                            rect.right_center() - egui::vec2(4.0, 0.0),
+                            egui::Align2::RIGHT_CENTER,
+                        );
+                    }
+                    let response = response.on_hover_text(format!("{} ({})", row.canonical, row.kind.code()));
                     response.widget_info(|| {
                         egui::WidgetInfo::selected(egui::Role::ListItem, true, is_selected, &row.canonical)
                     });
