@@ -201,8 +201,10 @@ impl EntitiesPane {
                     let color = theme::entity_color(row.kind, dark);
                     let is_selected = selected.as_deref() == Some(row.id.as_str())
                         || ctx.hovered_entity_in.as_deref() == Some(row.id.as_str());
-                    let (rect, response) =
-                        ui.allocate_exact_size(egui::vec2(ui.available_width(), row_height), egui::Sense::click());
+                    let (rect, response) = ui.allocate_exact_size(
+                        egui::vec2(ui.available_width(), row_height),
+                        egui::Sense::click(),
+                    );
                     if ui.is_rect_visible(rect) {
                         let visuals = ui.style().interact_selectable(&response, is_selected);
                         if is_selected || response.hovered() {
@@ -221,11 +223,16 @@ impl EntitiesPane {
                             theme::weak_text(ui),
                         );
                         let name_width = (rect.right() - counts_rect.right() - 12.0).max(20.0);
-                        ArabicLabel::new(&row.canonical).size(14.0).color(color).rtl().max_width(name_width).paint_at(
-                            ui.painter(),
-                            rect.right_center() - egui::vec2(4.0, 0.0),
-                            egui::Align2::RIGHT_CENTER,
-                        );
+                        ArabicLabel::new(&row.canonical)
+                            .size(14.0)
+                            .color(color)
+                            .rtl()
+                            .max_width(name_width)
+                            .paint_at(
+                                ui.painter(),
+                                rect.right_center() - egui::vec2(4.0, 0.0),
+                                egui::Align2::RIGHT_CENTER,
+                            );
                     }
                     let response = response.on_hover_text(format!("{} ({})", row.canonical, row.kind.code()));
                     response.widget_info(|| {
