@@ -2,6 +2,7 @@
 //! and hand-made folders, and the `khabar list` command run as a process.
 
 mod analysis;
+mod bad_input;
 mod cli_list;
 mod corpus;
 mod sharding;
