@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod analyze;
 mod bench;
 mod cache;
+mod export;
 mod layout_dump;
 mod list;
 mod open;
@@ -40,6 +41,8 @@ pub enum Command {
     TrainNer(train_ner::TrainNerArgs),
     /// Render the app without a window and save the window or one pane as a PNG.
     Screenshot(screenshot::ScreenshotArgs),
+    /// Export a table (entities, mentions, events, documents) of a folder as CSV or JSON.
+    Export(export::ExportArgs),
     /// Search the articles of a folder (Arabic-normalised; every hit as JSON).
     Search(search::SearchArgs),
     /// Print the Arabic layout of a text file in the "ref-layout 1" format.
@@ -73,6 +76,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Search(a)) => search::run(a),
         Some(Command::Bench(a)) => bench::run(a),
         Some(Command::Cache(a)) => cache::run(a),
+        Some(Command::Export(a)) => export::run(a),
     }
 }
 

@@ -48,6 +48,7 @@ pub mod header;
 pub mod load;
 pub mod title;
 pub mod walk;
+pub mod watch;
 
 use std::fmt;
 use std::io::{self, Read as _};

@@ -11,6 +11,7 @@ pub mod merge;
 pub mod model;
 pub mod output;
 pub mod search;
+pub mod table;
 
 pub use aliases::{AliasEdit, AliasEdits, EntityRef};
 pub use model::{

@@ -290,10 +290,23 @@ pub fn merge_records(
 /// Writes the mentions CSV (`document,entity_id,type,canonical,start,end,text`), one row per
 /// mention, documents in corpus order and mentions in text order.
 pub fn write_mentions_csv<W: std::io::Write>(corpus: &AnalyzedCorpus, out: W) -> csv::Result<()> {
+    write_mentions_filtered(corpus, &|_, _| true, out)
+}
+
+/// [`write_mentions_csv`] keeping only the mentions for which `keep(document index, entity)`
+/// holds (the filtered mentions table of [`super::table`]).
+pub fn write_mentions_filtered<W: std::io::Write>(
+    corpus: &AnalyzedCorpus,
+    keep: &dyn Fn(usize, EntityId) -> bool,
+    out: W,
+) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["document", "entity_id", "type", "canonical", "start", "end", "text"])?;
-    for d in &corpus.documents {
+    for (di, d) in corpus.documents.iter().enumerate() {
         for (m, &e) in d.analysis.entities.iter().zip(&d.entity_ids) {
+            if !keep(di, e) {
+                continue;
+            }
             let Some(ent) = corpus.entities.get(e) else { continue };
             w.write_record([
                 d.doc.rel_path.as_str(),

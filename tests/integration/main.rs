@@ -1,8 +1,12 @@
 //! The integration-test binary (one link step for all of them): the corpus layer on generated
-//! and hand-made folders, and the `khabar list` command run as a process.
+//! and hand-made folders, the `khabar list` and `khabar export`
+//! commands run as processes, the folder watcher and the desktop packaging files.
 
 mod analysis;
 mod bad_input;
 mod cli_list;
 mod corpus;
+mod desktop;
+mod export;
+mod watch;
 mod sharding;
