@@ -98,7 +98,7 @@ fn bom_only_with_the_flag() {
 fn entity_filter_keeps_only_that_entity() {
     let tmp = tempfile::tempdir().unwrap();
     let (_, entities) = csv_rows(&export(tmp.path(), "entities", "csv", &[]));
-    // the entity mentioned in the fewest documents but more than one mention
+    // the most-mentioned entity
     let e = entities.iter().max_by_key(|r| r[4].parse::<usize>().unwrap()).unwrap();
     let (_, mentions) = csv_rows(&export(tmp.path(), "mentions", "csv", &["--entity", &e[0]]));
     assert_eq!(mentions.len(), e[4].parse::<usize>().unwrap());

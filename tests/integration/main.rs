@@ -8,5 +8,5 @@ mod cli_list;
 mod corpus;
 mod desktop;
 mod export;
-mod watch;
 mod sharding;
+mod watch;
