@@ -6,7 +6,9 @@
 //! analyses, &AliasEdits::new());` then `output::corpus_json(&corpus)`.
 
 pub mod aliases;
+pub mod boilerplate;
 pub mod cache;
+pub mod duplicates;
 pub mod merge;
 pub mod model;
 pub mod output;

@@ -1,0 +1,325 @@
+//! Scraping boilerplate: short lines that repeat across many unrelated files of a corpus (ads
+//! "اعلان", "استمع إلى الملخص", "في كلمات قليلة", share and copyright lines, section headlines).
+//!
+//! A line's key is its Arabic-normalised text ([`crate::arabic::normalize`]) with everything but
+//! letters and digits turned into spaces and whitespace collapsed, so "اعلان" and "إعلان :" are
+//! the same line. [`BoilerplateModel::learn`] counts, for each short key, the documents it
+//! appears in — but counts copies of one story only once: documents that share a long line
+//! (a paragraph longer than [`BoilerplateOptions::max_chars`]) are one "story" (union-find), and a
+//! key is boilerplate when it appears in at least `max(min_docs, min_fraction × documents)`
+//! different stories. So the headline and short paragraphs of an agency story syndicated to ten
+//! sites are not boilerplate, while "اعلان" scattered over unrelated articles is.
+//!
+//! Defaults (tuned on the constructed set of tests/integration/duplicates.rs and the samples):
+//! a line is short when its key has at most 100 chars and at most 16 words; it must occur in ≥ 3
+//! stories and in ≥ 0.1 % of the stories of the corpus.
+//!
+//! [`BoilerplateModel::boilerplate_ranges`] returns code-point ranges of the original text (the
+//! line without its line break), so offsets stay valid; [`BoilerplateModel::mask`] replaces those
+//! chars by spaces, keeping the length in chars, for extraction, search and duplicate detection.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::arabic::normalize::fold_char;
+
+/// Tuning of [`BoilerplateModel::learn_with`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoilerplateOptions {
+    /// Longest key (in chars, after normalisation) that can be boilerplate.
+    pub max_chars: usize,
+    /// Most words a boilerplate line may have.
+    pub max_words: usize,
+    /// A key must occur in at least this many unrelated stories …
+    pub min_docs: usize,
+    /// … and in at least this fraction of the stories of the corpus.
+    pub min_fraction: f64,
+}
+
+impl Default for BoilerplateOptions {
+    fn default() -> Self {
+        BoilerplateOptions { max_chars: 100, max_words: 16, min_docs: 3, min_fraction: 0.001 }
+    }
+}
+
+/// The boilerplate lines learned from one corpus.
+#[derive(Clone, Debug, Default)]
+pub struct BoilerplateModel {
+    keys: HashSet<String>,
+    options: BoilerplateOptions,
+}
+
+/// The matching key of a line: normalised, non-alphanumerics → space, whitespace collapsed.
+/// Empty when the line has no letter.
+pub fn line_key(line: &str) -> String {
+    let mut key = String::with_capacity(line.len());
+    let mut pending_space = false;
+    let mut has_letter = false;
+    for c in line.chars().filter_map(fold_char) {
+        if c.is_alphanumeric() {
+            if pending_space && !key.is_empty() {
+                key.push(' ');
+            }
+            pending_space = false;
+            has_letter |= c.is_alphabetic();
+            key.push(c);
+        } else {
+            pending_space = true;
+        }
+    }
+    if has_letter { key } else { String::new() }
+}
+
+/// Lines of a text as (code-point range without the line break, line text).
+fn lines_with_ranges(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
+    let mut start = 0usize;
+    text.split('\n').map(move |raw| {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let len = line.chars().count();
+        let range = start..start + len;
+        start += raw.chars().count() + 1;
+        (range, line)
+    })
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind { parent: (0..n).collect() }
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while let Some(&p) = self.parent.get(x) {
+            if p == x {
+                break;
+            }
+            let gp = self.parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = self.parent.get_mut(x) {
+                *slot = gp;
+            }
+            x = p;
+        }
+        x
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            if let Some(slot) = self.parent.get_mut(hi) {
+                *slot = lo;
+            }
+        }
+    }
+}
+
+impl BoilerplateModel {
+    /// Learns the boilerplate lines of a corpus with the default options.
+    pub fn learn<S: AsRef<str> + Sync>(texts: &[S]) -> Self {
+        Self::learn_with(texts, BoilerplateOptions::default())
+    }
+
+    /// Learns the boilerplate lines of a corpus.
+    pub fn learn_with<S: AsRef<str> + Sync>(texts: &[S], options: BoilerplateOptions) -> Self {
+        // Per document: its distinct short keys and the hashes of its long lines.
+        let per_doc: Vec<(Vec<String>, Vec<u64>)> = texts
+            .par_iter()
+            .map(|t| {
+                let mut short = Vec::new();
+                let mut long = Vec::new();
+                for (_, line) in lines_with_ranges(t.as_ref()) {
+                    let key = line_key(line);
+                    if key.is_empty() {
+                        continue;
+                    }
+                    let chars = key.chars().count();
+                    if chars <= options.max_chars && key.split(' ').count() <= options.max_words {
+                        short.push(key);
+                    } else if chars > options.max_chars {
+                        long.push(hash_str(&key));
+                    }
+                }
+                short.sort_unstable();
+                short.dedup();
+                long.sort_unstable();
+                long.dedup();
+                (short, long)
+            })
+            .collect();
+        // Documents sharing a long line are copies of one story.
+        let mut uf = UnionFind::new(texts.len());
+        let mut first_with: HashMap<u64, usize> = HashMap::new();
+        for (doc, (_, long)) in per_doc.iter().enumerate() {
+            for h in long {
+                match first_with.get(h) {
+                    Some(&other) => uf.union(other, doc),
+                    None => {
+                        first_with.insert(*h, doc);
+                    }
+                }
+            }
+        }
+        let story: Vec<usize> = (0..texts.len()).map(|d| uf.find(d)).collect();
+        let stories = story.iter().collect::<HashSet<_>>().len();
+        let needed = options.min_docs.max((options.min_fraction * stories as f64).ceil() as usize);
+        let mut seen: HashMap<&str, HashSet<usize>> = HashMap::new();
+        for (doc, (short, _)) in per_doc.iter().enumerate() {
+            let s = story.get(doc).copied().unwrap_or(doc);
+            for key in short {
+                seen.entry(key.as_str()).or_default().insert(s);
+            }
+        }
+        let keys = seen.into_iter().filter(|(_, s)| s.len() >= needed).map(|(k, _)| k.to_string()).collect();
+        BoilerplateModel { keys, options }
+    }
+
+    /// Number of distinct boilerplate lines.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// True when no boilerplate was found.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The boilerplate keys (normalised lines), sorted.
+    pub fn lines(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.keys.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// True when this line (any text, normalised here) is boilerplate.
+    pub fn is_boilerplate_line(&self, line: &str) -> bool {
+        let key = line_key(line);
+        !key.is_empty() && self.keys.contains(&key)
+    }
+
+    /// Code-point ranges (into `text`) of its boilerplate lines, in order; each range is the
+    /// line without its line break.
+    pub fn boilerplate_ranges(&self, text: &str) -> Vec<Range<usize>> {
+        if self.keys.is_empty() {
+            return Vec::new();
+        }
+        lines_with_ranges(text)
+            .filter(|(range, line)| {
+                !range.is_empty()
+                    && line.len() <= self.options.max_chars * 8
+                    && self.is_boilerplate_line(line)
+            })
+            .map(|(range, _)| range)
+            .collect()
+    }
+
+    /// `text` with the chars of its boilerplate lines replaced by spaces (same length in chars,
+    /// line breaks kept), for extraction, search and duplicate detection.
+    pub fn mask(&self, text: &str) -> String {
+        mask_ranges(text, &self.boilerplate_ranges(text))
+    }
+}
+
+/// Replaces the chars inside `ranges` (code points, sorted, non-overlapping) by spaces, keeping
+/// line breaks; the result has as many chars as `text`.
+pub fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> String {
+    if ranges.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut next = ranges.iter().peekable();
+    for (i, c) in text.chars().enumerate() {
+        while next.peek().is_some_and(|r| r.end <= i) {
+            next.next();
+        }
+        let inside = next.peek().is_some_and(|r| r.contains(&i));
+        out.push(if inside && c != '\n' && c != '\r' { ' ' } else { c });
+    }
+    out
+}
+
+fn hash_str(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(i: usize, extra: &[&str]) -> String {
+        let mut lines = vec![format!("عنوان الخبر رقم {i} عن موضوع مختلف")];
+        lines.extend(extra.iter().map(|s| s.to_string()));
+        lines.push(format!(
+            "هذه فقرة طويلة فريدة للمقال رقم {i} تتحدث عن أحداث كثيرة جرت في المدينة خلال الأسبوع \
+             الماضي وتضم تفاصيل عديدة عن الاجتماعات والقرارات التي اتخذها المسؤولون {i}"
+        ));
+        lines.join("\n")
+    }
+
+    #[test]
+    fn line_repeated_in_unrelated_documents_is_boilerplate() {
+        let texts: Vec<String> = (0..6).map(|i| article(i, &["إعلان", "استمع إلى الملخص"])).collect();
+        let model = BoilerplateModel::learn(&texts);
+        assert!(model.is_boilerplate_line("اعلان"));
+        assert!(model.is_boilerplate_line("  استمع الى الملخص :"));
+        assert!(!model.is_boilerplate_line("عنوان الخبر رقم 1 عن موضوع مختلف"));
+        assert_eq!(model.len(), 2, "{:?}", model.lines());
+    }
+
+    #[test]
+    fn line_in_fewer_than_three_documents_is_not_boilerplate() {
+        let mut texts: Vec<String> = (0..2).map(|i| article(i, &["في كلمات قليلة"])).collect();
+        texts.extend((2..10).map(|i| article(i, &[])));
+        assert!(BoilerplateModel::learn(&texts).is_empty());
+    }
+
+    #[test]
+    fn syndicated_copies_count_as_one_story() {
+        // Five copies of one story (same long paragraph, same short headline line): not boilerplate.
+        let story = article(7, &["الرئيس يلتقي وزير الخارجية في القصر"]);
+        let texts: Vec<String> =
+            (0..5).map(|_| story.clone()).chain((0..5).map(|i| article(i, &[]))).collect();
+        let model = BoilerplateModel::learn(&texts);
+        assert!(model.is_empty(), "{:?}", model.lines());
+    }
+
+    #[test]
+    fn long_repeated_paragraph_is_not_boilerplate() {
+        let para = "فقرة طويلة جدا تتكرر في عدة مقالات لأنها منقولة من وكالة أنباء وتحتوي على أكثر من ستة عشر \
+                    كلمة وأكثر من مئة حرف بعد التطبيع";
+        let texts: Vec<String> = (0..6).map(|i| article(i, &[para])).collect();
+        let model = BoilerplateModel::learn(&texts);
+        assert!(!model.is_boilerplate_line(para));
+    }
+
+    #[test]
+    fn ranges_are_code_points_of_the_original_and_mask_keeps_length() {
+        let texts: Vec<String> = (0..4).map(|i| article(i, &["اعلان"])).collect();
+        let model = BoilerplateModel::learn(&texts);
+        let text = "سطرٌ أول\r\nإعْلان\nنص";
+        let ranges = model.boilerplate_ranges(text);
+        assert_eq!(ranges, vec![10..16]);
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(chars[10..16].iter().collect::<String>(), "إعْلان");
+        let masked = model.mask(text);
+        assert_eq!(masked.chars().count(), text.chars().count());
+        assert_eq!(masked, "سطرٌ أول\r\n      \nنص");
+    }
+
+    #[test]
+    fn fraction_threshold_applies_on_large_corpora() {
+        let opts = BoilerplateOptions { min_fraction: 0.5, ..BoilerplateOptions::default() };
+        let mut texts: Vec<String> = (0..4).map(|i| article(i, &["شارك المقال"])).collect();
+        texts.extend((4..10).map(|i| article(i, &[])));
+        assert!(BoilerplateModel::learn_with(&texts, opts.clone()).is_empty());
+        texts.extend((10..12).map(|i| article(i, &["شارك المقال"])));
+        assert!(BoilerplateModel::learn_with(&texts, opts).is_boilerplate_line("شارك المقال"));
+    }
+}
