@@ -392,6 +392,9 @@ impl DocumentView {
         if let Some(pos) = response.interact_pointer_pos() {
             let hit = self.char_at(&mut system, text, pos, text_origin, ppp, pass, false);
             if let Some(hit) = hit {
+                if response.clicked() && !shift {
+                    clicked_char = Some(hit);
+                }
                 if response.triple_clicked() {
                     self.selection = self.paragraph_range(hit).map(|r| (r.start, r.end));
                 } else if response.double_clicked() {
@@ -402,7 +405,6 @@ impl DocumentView {
                         self.selection = Some((anchor, hit));
                     } else {
                         self.selection = None;
-                        clicked_char = Some(hit);
                     }
                 } else if response.drag_started() {
                     let press = ui.input(|i| i.pointer.press_origin()).unwrap_or(pos);
