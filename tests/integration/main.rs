@@ -8,5 +8,6 @@ mod cli_list;
 mod corpus;
 mod desktop;
 mod export;
+mod fuzz;
 mod sharding;
 mod watch;
