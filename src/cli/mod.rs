@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod analyze;
 mod bench;
 mod cache;
+mod duplicates;
 mod export;
 mod layout_dump;
 mod list;
@@ -41,6 +42,8 @@ pub enum Command {
     TrainNer(train_ner::TrainNerArgs),
     /// Render the app without a window and save the window or one pane as a PNG.
     Screenshot(screenshot::ScreenshotArgs),
+    /// Group near-duplicate articles (copies of one text), boilerplate left out (JSON).
+    Duplicates(duplicates::DuplicatesArgs),
     /// Export a table (entities, mentions, events, documents) of a folder as CSV or JSON.
     Export(export::ExportArgs),
     /// Search the articles of a folder (Arabic-normalised; every hit as JSON).
@@ -77,6 +80,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Bench(a)) => bench::run(a),
         Some(Command::Cache(a)) => cache::run(a),
         Some(Command::Export(a)) => export::run(a),
+        Some(Command::Duplicates(a)) => duplicates::run(a),
     }
 }
 

@@ -7,6 +7,7 @@ mod bad_input;
 mod cli_list;
 mod corpus;
 mod desktop;
+mod duplicates;
 mod export;
 mod fuzz;
 mod sharding;

@@ -1,0 +1,96 @@
+//! `khabar duplicates PATH… [--format json]`: groups of near-duplicate articles (copies of one
+//! text: syndicated, re-scraped, lightly edited), boilerplate lines left out
+//! ([`khabar::index::duplicates`]).
+//!
+//! Prints `{"groups": [{"documents": [relative paths], "similarity": x}]}` — groups of two or
+//! more, paths sorted within a group, groups in the order of their first path; `similarity` is
+//! the mean estimated Jaccard of the group's verified pairs. Exit status as `khabar list`: 0 when
+//! every file loaded, 1 when some files could not be loaded (reasons on stderr), 2 when it could
+//! not run.
+
+use std::io::{self, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use khabar::corpus::{CorpusOptions, load_all};
+use khabar::index::duplicates::{DuplicateOptions, find_duplicates};
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DuplicatesFormat {
+    #[default]
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DuplicatesArgs {
+    /// Folders or files to examine.
+    #[arg(required = true, value_name = "PATH")]
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DuplicatesFormat::Json)]
+    pub format: DuplicatesFormat,
+    /// Estimated Jaccard similarity at or above which two articles are copies.
+    #[arg(long, default_value_t = DuplicateOptions::default().jaccard)]
+    pub threshold: f64,
+    /// Keep boilerplate lines (do not learn and mask them).
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+}
+
+#[derive(Serialize)]
+struct JsonGroup<'a> {
+    documents: Vec<&'a str>,
+    similarity: f64,
+}
+
+#[derive(Serialize)]
+struct JsonGroups<'a> {
+    groups: Vec<JsonGroup<'a>>,
+}
+
+pub fn run(args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
+    for input in &args.inputs {
+        std::fs::metadata(input).with_context(|| format!("cannot open {}", input.display()))?;
+    }
+    let report = load_all(args.inputs, CorpusOptions::default());
+    let code = ExitCode::from(if report.problems.is_empty() { 0 } else { 1 });
+    {
+        let mut err = io::stderr().lock();
+        for problem in &report.problems {
+            writeln!(err, "{}: {}", problem.rel_path, problem.reason).ok();
+        }
+    }
+    let texts: Vec<&str> = report.documents.iter().map(|d| d.text.as_str()).collect();
+    let opts = DuplicateOptions {
+        jaccard: args.threshold,
+        mask_boilerplate: !args.keep_boilerplate,
+        ..DuplicateOptions::default()
+    };
+    let found = find_duplicates(&texts, &opts);
+    let mut groups: Vec<JsonGroup> = found
+        .iter()
+        .map(|g| {
+            let mut documents: Vec<&str> = g
+                .documents
+                .iter()
+                .filter_map(|&i| report.documents.get(i).map(|d| d.rel_path.as_str()))
+                .collect();
+            documents.sort_unstable();
+            JsonGroup { documents, similarity: (g.similarity * 1000.0).round() / 1000.0 }
+        })
+        .collect();
+    groups.sort_by(|a, b| a.documents.cmp(&b.documents));
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, &JsonGroups { groups })
+        .map_err(io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    match written {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(code),
+        Err(err) => Err(anyhow::Error::new(err).context("writing the groups")),
+        Ok(()) => Ok(code),
+    }
+}
