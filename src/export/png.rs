@@ -107,7 +107,8 @@ mod tests {
     fn crop_converts_points_to_pixels_and_clips() {
         let img = checker(100, 80);
         let c = crop(&img, egui::Rect::from_min_max(egui::pos2(10.0, 10.0), egui::pos2(30.0, 60.0)), 2.0);
-        assert_eq!((c.width(), c.height()), (40, 80));
+        // 100×80 px at 2 px/pt is 50×40 pt: the rect is clipped to 20×30 pt = 40×60 px.
+        assert_eq!((c.width(), c.height()), (40, 60));
     }
 
     #[test]
