@@ -32,6 +32,7 @@ pub fn render(request: &ScreenshotRequest) -> anyhow::Result<(u32, u32)> {
         .with_size(egui::vec2(request.size[0], request.size[1]))
         .with_pixels_per_point(request.scale)
         .wgpu()
+        .allow_missing_glyphs()
         .build_eframe(move |cc| KhabarApp::new(cc, paths));
     let deadline = Instant::now() + request.timeout;
     while harness.state().is_busy() {

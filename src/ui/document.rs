@@ -60,7 +60,7 @@ impl DocumentPane {
             );
         });
         for w in &doc.warnings {
-            ui.label(RichText::new(format!("⚠ {w}")).color(theme::error_color(dark)));
+            ui.label(RichText::new(format!("{w}")).color(theme::error_color(dark)));
         }
 
         // Highlights: every mention in its type colour, the selected entity's strongly.
@@ -99,13 +99,13 @@ impl DocumentPane {
                 let n = selected_mentions.len();
                 self.current_mention = self.current_mention.min(n - 1);
                 ui.label(format!("Mention {} of {n}", self.current_mention + 1));
-                if ui.button("◀ Previous").clicked() {
+                if ui.button("‹ Previous").clicked() {
                     self.current_mention = (self.current_mention + n - 1) % n;
                     if let Some(r) = selected_mentions.get(self.current_mention) {
                         self.view.scroll_to_offset(r.start);
                     }
                 }
-                if ui.button("Next ▶").clicked() {
+                if ui.button("Next ›").clicked() {
                     self.current_mention = (self.current_mention + 1) % n;
                     if let Some(r) = selected_mentions.get(self.current_mention) {
                         self.view.scroll_to_offset(r.start);

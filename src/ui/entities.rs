@@ -116,7 +116,7 @@ fn cooccurrence_ui(ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, corpus: &Analyz
             RichText::new(format!("{} mentions · {} documents", entity.mention_count, entity.document_count))
                 .color(theme::weak_text(ui)),
         );
-        if ui.small_button("✕").on_hover_text("Clear the entity selection").clicked() {
+        if ui.small_button("×").on_hover_text("Clear the entity selection").clicked() {
             ctx.commands.send(Command::SelectEntity(None));
         }
     });

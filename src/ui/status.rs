@@ -65,7 +65,7 @@ pub fn status_bar_ui(ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, info: &Status
         if info.problems > 0 {
             ui.separator();
             let dark = ui.visuals().dark_mode;
-            let label = format!("⚠ {} errors", info.problems);
+            let label = format!("{} errors", info.problems);
             if ui
                 .add(egui::Button::new(RichText::new(label).color(theme::error_color(dark))).frame(false))
                 .on_hover_text("Show the files that could not be loaded")

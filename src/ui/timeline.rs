@@ -162,7 +162,7 @@ impl TimelinePane {
                 .on_hover_text("Documents without a header date and without an inferred date");
             }
             if let Some((a, b)) = ctx.selection.time_range
-                && ui.button(format!("✕ {a} – {b}")).on_hover_text("Clear the time filter").clicked()
+                && ui.button(format!("× {a} – {b}")).on_hover_text("Clear the time filter").clicked()
             {
                 ctx.commands.send(Command::SelectTimeRange(None));
             }
