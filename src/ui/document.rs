@@ -60,7 +60,7 @@ impl DocumentPane {
             );
         });
         for w in &doc.warnings {
-            ui.label(RichText::new(format!("{w}")).color(theme::error_color(dark)));
+            ui.label(RichText::new(format!("Warning: {w}")).color(theme::error_color(dark)));
         }
 
         // Highlights: every mention in its type colour, the selected entity's strongly.
