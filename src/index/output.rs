@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{Document, FileProblem};
-use crate::extract::{DocumentAnalysis, EntityMention, EntityType, InferredDate, TimeExpression};
+use crate::corpus::FileProblem;
+use crate::extract::{EntityType, TimeExpression};
 
 use super::aliases::{AliasEdits, FormCount, cluster_forms};
 use super::model::{AnalyzedCorpus, AnalyzedDocument, EntityId, document_events};
@@ -238,48 +238,7 @@ pub fn merge_records(
     edits: &AliasEdits,
 ) -> AnalysisJson {
     records.sort_by(|a, b| a.path.cmp(&b.path));
-    let parse = |s: &Option<String>| s.as_deref().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-    let mut docs = Vec::with_capacity(records.len());
-    let mut analyses = Vec::with_capacity(records.len());
-    for r in records {
-        let mut entities: Vec<EntityMention> = r
-            .entities
-            .iter()
-            .flat_map(|e| {
-                e.mentions.iter().map(|m| EntityMention {
-                    start: m.start,
-                    end: m.end,
-                    text: m.text.clone(),
-                    kind: e.kind,
-                })
-            })
-            .collect();
-        entities.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
-        let mut sentences: Vec<std::ops::Range<usize>> =
-            r.events.iter().flatten().map(|e| e.start..e.end).collect();
-        sentences.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
-        sentences.dedup();
-        let published_inferred = parse(&r.published_inferred).map(|date| InferredDate {
-            date,
-            evidence: String::new(),
-            start: 0,
-            end: 0,
-        });
-        analyses.push(DocumentAnalysis { entities, times: r.times, published_inferred, sentences });
-        docs.push(Document {
-            path: PathBuf::from(&r.path),
-            rel_path: r.path,
-            text: String::new(),
-            body_start: 0,
-            published: parse(&r.published),
-            title: String::new(),
-            encoding: "",
-            warnings: Vec::new(),
-            bytes: 0,
-            modified: None,
-        });
-    }
-    let mut corpus = AnalyzedCorpus::build(docs, analyses, edits);
+    let mut corpus = super::merge::corpus_from_records(records, edits);
     corpus.problems = errors
         .into_iter()
         .map(|e| FileProblem { path: PathBuf::from(&e.path), rel_path: e.path, reason: e.reason })
@@ -326,6 +285,7 @@ pub fn write_mentions_filtered<W: std::io::Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::InferredDate;
     use crate::index::model::tests::doc_with;
     use EntityType::*;
 
