@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use khabar::corpus::{CorpusOptions, Document, FileEntry, FileProblem, LoadReport, load_all, load_file};
 use khabar::index::output::{corpus_json, document_record, write_mentions_csv};
-use khabar::index::{AliasEdits, AnalyzedCorpus, analyze_all};
+use khabar::index::{AliasEdits, AnalyzedCorpus};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
@@ -66,13 +66,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         Some(list) => load_list(list, args.base.as_deref())?,
         None => load_all(args.inputs.clone(), CorpusOptions::default()),
     };
-    let mut docs = report.documents;
-    docs.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    let analyses = analyze_all(&docs);
-    let mut corpus = AnalyzedCorpus::build(docs, analyses, &edits);
-    let mut problems = report.problems;
-    problems.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    corpus.problems = problems;
+    let corpus = AnalyzedCorpus::from_load_report(report, &edits);
 
     let result = match &args.out {
         Some(path) => {

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use khabar::corpus::{CorpusOptions, load_all};
 use khabar::extract::timex_range::timex_range;
 use khabar::index::table::{TableFilter, TableFormat, TableKind, find_entity, write_table};
-use khabar::index::{AliasEdits, AnalyzedCorpus, analyze_all};
+use khabar::index::{AliasEdits, AnalyzedCorpus};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum What {
@@ -85,13 +85,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         None => AliasEdits::new(),
     };
     let report = load_all(args.inputs.clone(), CorpusOptions::default());
-    let mut docs = report.documents;
-    docs.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    let analyses = analyze_all(&docs);
-    let mut corpus = AnalyzedCorpus::build(docs, analyses, &edits);
-    let mut problems = report.problems;
-    problems.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    corpus.problems = problems;
+    let corpus = AnalyzedCorpus::from_load_report(report, &edits);
 
     let entity = match &args.entity {
         Some(name) => {

@@ -109,6 +109,19 @@ fn is_dated(kind: TimexType, value: &str) -> bool {
 }
 
 impl AnalyzedCorpus {
+    /// Analyses a loader's report (documents and problems sorted by path) and builds the
+    /// corpus: what the batch commands (`analyze`, `export`) share.
+    pub fn from_load_report(report: crate::corpus::LoadReport, edits: &AliasEdits) -> Self {
+        let mut docs = report.documents;
+        docs.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        let analyses = analyze_all(&docs);
+        let mut corpus = Self::build(docs, analyses, edits);
+        let mut problems = report.problems;
+        problems.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        corpus.problems = problems;
+        corpus
+    }
+
     /// Builds the corpus model. `analyses[i]` belongs to `docs[i]` (missing analyses count as
     /// empty). Deterministic for a given list of documents.
     pub fn build(docs: Vec<Document>, analyses: Vec<DocumentAnalysis>, edits: &AliasEdits) -> Self {
