@@ -40,18 +40,22 @@ pub fn cache_dir() -> PathBuf {
 
 /// A stable file-name-safe key for a corpus folder (used for per-corpus user data).
 pub fn corpus_key(roots: &[PathBuf]) -> String {
-    use std::hash::{Hash as _, Hasher as _};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    // FNV-1a over the canonical paths: stable across Rust versions (unlike DefaultHasher), so
+    // keyed files survive toolchain updates.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for r in roots {
         let canonical = r.canonicalize().unwrap_or_else(|_| r.clone());
-        canonical.hash(&mut h);
+        for b in canonical.as_os_str().as_encoded_bytes().iter().chain([&0u8]) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
     }
     let name = roots
         .first()
         .and_then(|r| r.file_name())
         .map(|n| n.to_string_lossy().chars().filter(|c| c.is_alphanumeric() || *c == '-').take(40).collect())
         .unwrap_or_else(|| String::from("corpus"));
-    format!("{name}-{:016x}", h.finish())
+    format!("{name}-{h:016x}")
 }
 
 /// Writes the bundled sample articles to `data_dir()/samples` (if missing or different) and

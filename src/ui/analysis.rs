@@ -1,43 +1,63 @@
-//! The analysis job: once a corpus has loaded, entities and time expressions are extracted on a
-//! background thread (rayon, in chunks so progress can be shown and cancel is prompt), then the
-//! corpus model (alias clustering, events) and the search index are built. The UI polls it each frame.
+//! Background work on the analysed corpus, polled by the UI each frame:
+//! - the analysis job: once a corpus has loaded, entities and time expressions are extracted on a
+//!   background thread through the on-disk analysis cache (unchanged files are not re-analysed;
+//!   rayon in parallel, with progress and a prompt cancel), then the corpus model (alias
+//!   clustering, events) and the search index are built;
+//! - the recluster job: after an alias edit, alias clustering is rerun on the same analyses.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};
 
-use rayon::prelude::*;
-
 use crate::corpus::Document;
-use crate::extract::{DocumentAnalysis, analyze_document};
+use crate::index::cache::{AnalysisCache, CacheRun, analyze_with_cache};
 use crate::index::search::SearchIndex;
 use crate::index::{AliasEdits, AnalyzedCorpus};
 
-/// Documents analysed per progress step.
-const CHUNK: usize = 256;
+/// What a finished job hands back.
+pub struct AnalysisResult {
+    pub corpus: AnalyzedCorpus,
+    pub index: Arc<SearchIndex>,
+    /// Documents whose analysis came from the cache / were analysed now.
+    pub cache_hits: usize,
+    pub analysed: usize,
+    /// Why the cache file was rebuilt (corrupt, old version), or why it could not be saved.
+    pub cache_note: Option<String>,
+}
 
 /// What polling the job gives.
 pub enum AnalysisPoll {
     Running,
-    Done(Box<AnalyzedCorpus>, Box<SearchIndex>),
-    /// The thread ended without a result (it panicked).
+    Done(Box<AnalysisResult>),
+    /// The thread ended without a result (it panicked, or was cancelled).
     Died,
 }
 
-/// A running analysis.
+/// What a job is doing (for the status bar).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    Analysis,
+    Recluster,
+}
+
+/// A running analysis or recluster.
 pub struct AnalysisJob {
+    kind: JobKind,
     done: Arc<AtomicUsize>,
     total: usize,
     cancel: Arc<AtomicBool>,
-    result: Receiver<(AnalyzedCorpus, SearchIndex)>,
+    result: Receiver<AnalysisResult>,
 }
 
 impl AnalysisJob {
-    /// Starts analysing `documents` (indices in the result = indices in `documents`).
+    /// Starts analysing `documents` (indices in the result = indices in `documents`), using the
+    /// analysis cache of the corpus opened from `roots` (none: no cache).
     pub fn start(
         documents: Vec<Document>,
+        roots: Option<Vec<PathBuf>>,
         edits: AliasEdits,
-        notify: impl Fn() + Send + 'static,
+        notify: impl Fn() + Send + Sync + 'static,
     ) -> Option<Self> {
         let total = documents.len();
         let done = Arc::new(AtomicUsize::new(0));
@@ -47,25 +67,73 @@ impl AnalysisJob {
         std::thread::Builder::new()
             .name("khabar-analysis".into())
             .spawn(move || {
-                let mut analyses: Vec<DocumentAnalysis> = Vec::with_capacity(documents.len());
-                for chunk in documents.chunks(CHUNK) {
-                    if cancel2.load(Ordering::Relaxed) {
-                        return;
+                let mut cache = match &roots {
+                    Some(r) => AnalysisCache::for_corpus(r),
+                    None => AnalysisCache::open(&std::env::temp_dir().join("khabar-no-cache.bin")),
+                };
+                let progress = |d: usize, _t: usize| {
+                    done2.store(d, Ordering::Relaxed);
+                    if d.is_multiple_of(64) {
+                        notify();
                     }
-                    let part: Vec<DocumentAnalysis> =
-                        chunk.par_iter().map(|d| analyze_document(&d.text, d.published)).collect();
-                    analyses.extend(part);
-                    done2.fetch_add(chunk.len(), Ordering::Relaxed);
-                    notify();
+                };
+                let run = CacheRun { progress: Some(&progress), cancel: Some(&cancel2) };
+                let analyses = analyze_with_cache(&documents, &mut cache, &run);
+                if analyses.cancelled {
+                    return;
                 }
-                let corpus = AnalyzedCorpus::build(documents, analyses, &edits);
+                let mut cache_note = analyses.status.clone();
+                if roots.is_some() {
+                    cache.prune_unused();
+                    if let Err(e) = cache.save() {
+                        cache_note = Some(format!("Could not save the analysis cache: {e}"));
+                    }
+                }
+                let corpus = AnalyzedCorpus::build(documents, analyses.analyses, &edits);
                 let texts: Vec<&str> = corpus.documents.iter().map(|d| d.doc.text.as_str()).collect();
-                let index = SearchIndex::build(&texts);
-                tx.send((corpus, index)).ok();
+                let index = Arc::new(SearchIndex::build(&texts));
+                let result = AnalysisResult {
+                    corpus,
+                    index,
+                    cache_hits: analyses.hits,
+                    analysed: analyses.analysed,
+                    cache_note,
+                };
+                tx.send(result).ok();
                 notify();
             })
             .ok()?;
-        Some(Self { done, total, cancel, result: rx })
+        Some(Self { kind: JobKind::Analysis, done, total, cancel, result: rx })
+    }
+
+    /// Reruns alias clustering of `corpus` with `edits` (after an alias edit or undo).
+    pub fn recluster(
+        mut corpus: AnalyzedCorpus,
+        index: Arc<SearchIndex>,
+        edits: AliasEdits,
+        notify: impl Fn() + Send + 'static,
+    ) -> Option<Self> {
+        let total = corpus.documents.len();
+        let done = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let done2 = done.clone();
+        std::thread::Builder::new()
+            .name("khabar-recluster".into())
+            .spawn(move || {
+                corpus.recluster(&edits);
+                done2.store(total, Ordering::Relaxed);
+                let result = AnalysisResult { corpus, index, cache_hits: 0, analysed: 0, cache_note: None };
+                tx.send(result).ok();
+                notify();
+            })
+            .ok()?;
+        Some(Self { kind: JobKind::Recluster, done, total, cancel, result: rx })
+    }
+
+    /// What the job does.
+    pub fn kind(&self) -> JobKind {
+        self.kind
     }
 
     /// (documents analysed, total).
@@ -73,10 +141,15 @@ impl AnalysisJob {
         (self.done.load(Ordering::Relaxed).min(self.total), self.total)
     }
 
-    /// The finished corpus model and search index, once.
+    /// Asks the job to stop (the result is then never delivered).
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// The finished result, once.
     pub fn try_take(&self) -> AnalysisPoll {
         match self.result.try_recv() {
-            Ok((corpus, index)) => AnalysisPoll::Done(Box::new(corpus), Box::new(index)),
+            Ok(result) => AnalysisPoll::Done(Box::new(result)),
             Err(TryRecvError::Empty) => AnalysisPoll::Running,
             Err(TryRecvError::Disconnected) => AnalysisPoll::Died,
         }

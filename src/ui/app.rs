@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use std::sync::Arc;
 
-use super::analysis::{AnalysisJob, AnalysisPoll};
+use super::analysis::{AnalysisJob, AnalysisPoll, JobKind};
 use super::command::{Command, CommandQueue};
 use super::document::DocumentPane;
 use super::documents::DocumentsPane;
@@ -38,7 +38,15 @@ pub struct KhabarApp {
     entities_pane: EntitiesPane,
     timeline_pane: TimelinePane,
     analysis_job: Option<AnalysisJob>,
+    /// The user's alias edits for the open corpus, where they are saved, and undone edits.
+    alias_edits: crate::index::AliasEdits,
+    aliases_path: Option<PathBuf>,
+    alias_redo: Vec<crate::index::AliasEdit>,
+    /// After a recluster, select the entity containing this alias (type, alias).
+    reselect_after_recluster: Option<crate::index::EntityRef>,
     analyzed: Option<Arc<crate::index::AnalyzedCorpus>>,
+    /// Incremented whenever `analyzed` is replaced.
+    analysis_generation: u64,
     search_index: Option<Arc<crate::index::search::SearchIndex>>,
     search_pane: super::search::SearchPane,
     history: super::history::History,
@@ -86,7 +94,12 @@ impl KhabarApp {
             entities_pane: EntitiesPane::default(),
             timeline_pane: TimelinePane::default(),
             analysis_job: None,
+            alias_edits: crate::index::AliasEdits::new(),
+            aliases_path: None,
+            alias_redo: Vec::new(),
+            reselect_after_recluster: None,
             analyzed: None,
+            analysis_generation: 0,
             search_index: None,
             search_pane: Default::default(),
             history: Default::default(),
@@ -132,6 +145,16 @@ impl KhabarApp {
     /// The corpus model, once analysed.
     pub fn analyzed(&self) -> Option<&crate::index::AnalyzedCorpus> {
         self.analyzed.as_deref()
+    }
+
+    /// The documents the list shows (after the entity and time filters), in list order.
+    pub fn visible_documents(&self) -> &[usize] {
+        &self.visible
+    }
+
+    /// How many mentions of the selected entity the document pane highlights.
+    pub fn highlighted_mentions(&self) -> usize {
+        self.document_pane.highlighted_mentions
     }
 
     /// Where a pane was drawn in the last frame (points).
@@ -239,6 +262,29 @@ impl KhabarApp {
                     let sel = Selection { document: self.selection.current.document, ..Default::default() };
                     self.select(sel);
                 }
+                Command::EditAliases(edit) => {
+                    self.reselect_after_recluster = Some(entity_kept_by(&edit, false));
+                    self.alias_edits.edits.push(edit);
+                    self.alias_redo.clear();
+                    self.aliases_changed(ctx);
+                }
+                Command::UndoAliasEdit => match self.alias_edits.edits.pop() {
+                    Some(edit) => {
+                        self.reselect_after_recluster = Some(entity_kept_by(&edit, true));
+                        self.alias_redo.push(edit);
+                        self.aliases_changed(ctx);
+                        self.show_message("Alias edit undone");
+                    }
+                    None => self.show_message("No alias edit to undo"),
+                },
+                Command::RedoAliasEdit => match self.alias_redo.pop() {
+                    Some(edit) => {
+                        self.reselect_after_recluster = Some(entity_kept_by(&edit, false));
+                        self.alias_edits.edits.push(edit);
+                        self.aliases_changed(ctx);
+                    }
+                    None => self.show_message("No alias edit to redo"),
+                },
                 Command::OpenSearch => self.search_pane.show(),
                 Command::Back => {
                     if let Some(previous) = self.history.back(self.selection.current.clone()) {
@@ -275,6 +321,7 @@ impl KhabarApp {
         self.selection.set(Selection::default());
         self.show_errors = false;
         self.analysis_job = None;
+        self.load_alias_edits(&paths);
         self.analyzed = None;
         self.search_index = None;
         self.history = Default::default();
@@ -382,16 +429,37 @@ impl KhabarApp {
             let notify_ctx = ctx.clone();
             self.analysis_job = AnalysisJob::start(
                 self.corpus.documents().to_vec(),
-                crate::index::AliasEdits::new(),
+                Some(self.corpus.roots().to_vec()),
+                self.alias_edits.clone(),
                 move || notify_ctx.request_repaint(),
             );
         }
         let Some(job) = &self.analysis_job else { return };
         match job.try_take() {
-            AnalysisPoll::Done(analyzed, index) => {
-                self.timeline = timeline_model(&analyzed);
-                self.analyzed = Some(Arc::new(*analyzed));
-                self.search_index = Some(Arc::new(*index));
+            AnalysisPoll::Done(result) => {
+                let result = *result;
+                let was_recluster = job.kind() == JobKind::Recluster;
+                self.timeline = timeline_model(&result.corpus);
+                if let Some(note) = &result.cache_note {
+                    self.show_message(note.clone());
+                } else if !was_recluster && result.cache_hits > 0 {
+                    self.show_message(format!(
+                        "{} documents from the analysis cache, {} analysed",
+                        result.cache_hits, result.analysed
+                    ));
+                }
+                if let Some(wanted) = self.reselect_after_recluster.take() {
+                    let needle = crate::arabic::normalize(&wanted.alias);
+                    let found = result.corpus.entities.iter().find(|e| {
+                        e.kind == wanted.kind
+                            && e.aliases.iter().any(|a| crate::arabic::normalize(a) == needle)
+                    });
+                    let entity = found.map(|e| e.id.clone());
+                    self.selection.set(Selection { entity, ..self.selection.current.clone() });
+                }
+                self.analyzed = Some(Arc::new(result.corpus));
+                self.analysis_generation += 1;
+                self.search_index = Some(result.index);
                 self.analysis_job = None;
                 self.visible_key = None;
             }
@@ -446,6 +514,45 @@ impl KhabarApp {
         self.visible_key = Some(key);
     }
 
+    /// Loads the saved alias edits of the corpus opened from `roots` (none yet: empty).
+    fn load_alias_edits(&mut self, roots: &[PathBuf]) {
+        let path = aliases_path_for(roots);
+        self.alias_redo.clear();
+        self.alias_edits = if path.exists() {
+            match crate::index::AliasEdits::load(&path) {
+                Ok(edits) => edits,
+                Err(e) => {
+                    self.show_message(format!(
+                        "Your alias edits could not be read ({e}); starting without them"
+                    ));
+                    crate::index::AliasEdits::new()
+                }
+            }
+        } else {
+            crate::index::AliasEdits::new()
+        };
+        self.aliases_path = Some(path);
+    }
+
+    /// Saves the alias edits and reruns alias clustering with them.
+    fn aliases_changed(&mut self, ctx: &egui::Context) {
+        if let Some(path) = &self.aliases_path
+            && let Err(e) = self.alias_edits.save(path)
+        {
+            self.show_message(format!("Could not save your alias edits: {e}"));
+        }
+        let (Some(analyzed), Some(index)) = (self.analyzed.take(), self.search_index.clone()) else {
+            // Still analysing: the running job has the old edits; start again with the new ones.
+            self.analysis_job = None;
+            return;
+        };
+        let corpus = Arc::try_unwrap(analyzed).unwrap_or_else(|shared| (*shared).clone());
+        let notify_ctx = ctx.clone();
+        self.analysis_job = AnalysisJob::recluster(corpus, index, self.alias_edits.clone(), move || {
+            notify_ctx.request_repaint()
+        });
+    }
+
     fn shortcuts(&mut self, ctx: &egui::Context) {
         let open = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::O);
         let quit = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Q);
@@ -463,6 +570,16 @@ impl KhabarApp {
             egui::KeyboardShortcut::new(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::S);
         if ctx.input_mut(|i| i.consume_shortcut(&shot)) {
             self.commands.send(Command::ExportScreenshot(super::Pane::Window));
+        }
+        if ctx.memory(|m| m.focused().is_none()) {
+            let redo =
+                egui::KeyboardShortcut::new(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
+            let undo = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Z);
+            if ctx.input_mut(|i| i.consume_shortcut(&redo)) {
+                self.commands.send(Command::RedoAliasEdit);
+            } else if ctx.input_mut(|i| i.consume_shortcut(&undo)) {
+                self.commands.send(Command::UndoAliasEdit);
+            }
         }
         let (back, forward) = ctx.input(|i| {
             (
@@ -531,6 +648,22 @@ impl KhabarApp {
                 ui.separator();
                 if ui.add(egui::Button::new("Quit").shortcut_text("Ctrl+Q")).clicked() {
                     self.commands.send(Command::Quit);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                let can_undo = !self.alias_edits.edits.is_empty();
+                if ui
+                    .add_enabled(can_undo, egui::Button::new("Undo alias edit").shortcut_text("Ctrl+Z"))
+                    .clicked()
+                {
+                    self.commands.send(Command::UndoAliasEdit);
+                }
+                let can_redo = !self.alias_redo.is_empty();
+                if ui
+                    .add_enabled(can_redo, egui::Button::new("Redo alias edit").shortcut_text("Ctrl+Shift+Z"))
+                    .clicked()
+                {
+                    self.commands.send(Command::RedoAliasEdit);
                 }
             });
             ui.menu_button("Go", |ui| {
@@ -628,6 +761,7 @@ impl eframe::App for KhabarApp {
             analyzed,
             pane_rects,
             analysis_job,
+            analysis_generation,
             timeline,
             visible,
             ..
@@ -640,6 +774,7 @@ impl eframe::App for KhabarApp {
             selection_changed: selection.changed(),
             commands,
             loading: corpus.is_loading(),
+            analysis_generation: *analysis_generation,
             text_input_focused,
             hovered_document: None,
             hovered_entity_in: selection.hovered().entity.clone(),
@@ -647,7 +782,14 @@ impl eframe::App for KhabarApp {
         };
         let info = StatusInfo {
             progress: corpus.progress(),
-            analysis_progress: analysis_job.as_ref().map(|j| j.progress()),
+            analysis_progress: analysis_job.as_ref().map(|j| {
+                let (done, total) = j.progress();
+                let what = match j.kind() {
+                    JobKind::Analysis => "Analysing",
+                    JobKind::Recluster => "Applying alias edits",
+                };
+                (what, done, total)
+            }),
             problems: corpus.problems().len(),
             ignored: corpus.ignored(),
             message: message.as_ref().map(|(m, _)| m.as_str()),
@@ -691,6 +833,7 @@ impl eframe::App for KhabarApp {
                 selection_changed: false,
                 commands: &mut self.commands,
                 loading: self.corpus.is_loading(),
+                analysis_generation: self.analysis_generation,
                 text_input_focused: true,
                 hovered_document: None,
                 hovered_entity_in: None,
@@ -709,6 +852,26 @@ impl eframe::App for KhabarApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+}
+
+/// Where the alias edits of the corpus opened from `roots` are saved (user data directory,
+/// never the corpus folder).
+pub fn aliases_path_for(roots: &[PathBuf]) -> PathBuf {
+    crate::app_dirs::data_dir().join("aliases").join(format!("{}.json", crate::app_dirs::corpus_key(roots)))
+}
+
+/// The entity an alias edit leaves selected afterwards (by type and alias).
+fn entity_kept_by(edit: &crate::index::AliasEdit, undone: bool) -> crate::index::EntityRef {
+    use crate::index::AliasEdit;
+    match edit {
+        AliasEdit::Merge { into, .. } => into.clone(),
+        AliasEdit::Split { alias } => alias.clone(),
+        AliasEdit::Rename { entity, .. } => entity.clone(),
+        AliasEdit::SetType { entity, .. } if undone => entity.clone(),
+        AliasEdit::SetType { entity, to } => {
+            crate::index::EntityRef { kind: *to, alias: entity.alias.clone() }
+        }
     }
 }
 

@@ -26,6 +26,12 @@ pub enum Command {
     SelectEntity(Option<String>),
     /// Filter lists to a time range (inclusive days) or clear it.
     SelectTimeRange(Option<(NaiveDate, NaiveDate)>),
+    /// Apply an alias edit (merge, split, rename, change type), saved for this corpus.
+    EditAliases(crate::index::AliasEdit),
+    /// Undo the last alias edit (Ctrl+Z outside text fields).
+    UndoAliasEdit,
+    /// Redo the alias edit undone last (Ctrl+Shift+Z).
+    RedoAliasEdit,
     /// Clear the whole selection (Esc).
     ClearSelection,
     /// Open the corpus search (Ctrl+K).

@@ -9,7 +9,8 @@ use super::PaneContext;
 use super::command::Command;
 use super::theme;
 use crate::extract::EntityType;
-use crate::index::AnalyzedCorpus;
+use crate::index::{AliasEdit, AnalyzedCorpus, EntityRef};
+use crate::text::input::ArabicTextInput;
 use crate::text::label::ArabicLabel;
 
 /// Which entities the pane lists.
@@ -45,7 +46,18 @@ pub struct EntitiesPane {
     pub scope: Scope,
     pub sort: SortBy,
     pub filter: String,
+    /// The entity being renamed and the name typed so far.
+    rename: Option<(String, String)>,
+    /// Co-occurring entities of the selected entity, per (corpus, entity).
+    cooccurrence: Option<(CooccurrenceKey, Vec<crate::index::Cooccurrence>)>,
+    show_matrix: bool,
+    matrix: Option<(CorpusKey, Vec<usize>, Vec<Vec<usize>>)>,
 }
+
+/// Identifies an analysed corpus for pane-local caches ([`PaneContext::analysis_generation`]).
+type CorpusKey = u64;
+/// The co-occurrence list cache key: corpus and entity id.
+type CooccurrenceKey = (CorpusKey, String);
 
 /// The rows for a scope, filtered (Arabic-normalised substring of canonical or any alias) and
 /// sorted, grouped by type (PER, LOC, ORG, MISC).
@@ -104,48 +116,306 @@ pub fn entity_rows(
     rows
 }
 
-/// For the selected entity: the entities sharing sentences with it, ranked by count and PMI;
-/// a click pivots the selection to that entity.
-fn cooccurrence_ui(ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, corpus: &AnalyzedCorpus, id: &str) {
-    let Some(eid) = corpus.entity_by_id(id) else { return };
-    let Some(entity) = corpus.entities.get(eid) else { return };
-    let dark = ui.visuals().dark_mode;
-    ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(&entity.canonical).strong().color(theme::entity_color(entity.kind, dark)));
-        ui.label(
-            RichText::new(format!("{} mentions · {} documents", entity.mention_count, entity.document_count))
-                .color(theme::weak_text(ui)),
-        );
-        if ui.small_button("×").on_hover_text("Clear the entity selection").clicked() {
-            ctx.commands.send(Command::SelectEntity(None));
+/// A reference to an entity for alias edits: its type and canonical form.
+fn entity_ref(e: &crate::index::Entity) -> EntityRef {
+    EntityRef { kind: e.kind, alias: e.canonical.clone() }
+}
+
+/// One clickable row: an Arabic name on the right in its type colour, counts on the left.
+/// The accessibility label is `label`.
+fn name_row(
+    ui: &mut egui::Ui,
+    name: &str,
+    kind: EntityType,
+    counts: &str,
+    highlighted: bool,
+    label: &str,
+) -> egui::Response {
+    let row_height = theme::spacing::ENTITY_ROW_HEIGHT;
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), row_height), egui::Sense::click());
+    if ui.is_rect_visible(rect) {
+        let dark = ui.visuals().dark_mode;
+        let visuals = ui.style().interact_selectable(&response, highlighted);
+        if highlighted || response.hovered() {
+            ui.painter().rect_filled(rect, 3.0, visuals.weak_bg_fill);
         }
-    });
-    if entity.aliases.len() > 1 {
-        ui.label(
-            RichText::new(format!("Also: {}", entity.aliases.join(" · ")))
+        let counts_rect = ui.painter().text(
+            rect.left_center() + egui::vec2(4.0, 0.0),
+            egui::Align2::LEFT_CENTER,
+            counts,
+            egui::FontId::proportional(11.0),
+            theme::weak_text(ui),
+        );
+        let name_width = (rect.right() - counts_rect.right() - 12.0).max(20.0);
+        ArabicLabel::new(name)
+            .size(14.0)
+            .color(theme::entity_color(kind, dark))
+            .rtl()
+            .max_width(name_width)
+            .paint_at(ui.painter(), rect.right_center() - egui::vec2(4.0, 0.0), egui::Align2::RIGHT_CENTER);
+    }
+    response.widget_info(|| egui::WidgetInfo::selected(egui::Role::ListItem, true, highlighted, label));
+    response
+}
+
+impl EntitiesPane {
+    /// The selected entity: name, counts, type, aliases (with split), rename, and the entities
+    /// sharing sentences with it, ranked by count and PMI (a click pivots the selection).
+    fn detail_ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, corpus: &AnalyzedCorpus, id: &str) {
+        let Some(eid) = corpus.entity_by_id(id) else { return };
+        let Some(entity) = corpus.entities.get(eid) else { return };
+        let dark = ui.visuals().dark_mode;
+        ui.horizontal(|ui| {
+            if ui.small_button("×").on_hover_text("Clear the entity selection").clicked() {
+                ctx.commands.send(Command::SelectEntity(None));
+            }
+            ui.label(
+                RichText::new(format!(
+                    "{} mentions · {} documents",
+                    entity.mention_count, entity.document_count
+                ))
                 .small()
                 .color(theme::weak_text(ui)),
-        );
-    }
-    let co = corpus.cooccurring(eid, crate::index::CoScope::Sentence);
-    if co.is_empty() {
-        return;
-    }
-    ui.label(RichText::new("Appears with (shared sentences · PMI)").small());
-    egui::ScrollArea::vertical().id_salt("khabar.entities.cooccurrence").max_height(140.0).show(ui, |ui| {
-        for c in co.iter().take(15) {
-            let Some(other) = corpus.entities.get(c.entity) else { continue };
-            let text = RichText::new(format!("{}   {} · {:.1}", other.canonical, c.count, c.pmi))
-                .color(theme::entity_color(other.kind, dark));
-            let response = ui.add(egui::Button::selectable(false, text));
-            response.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("with {}", other.canonical))
+            );
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let width = ui.available_width();
+                ui.add(
+                    ArabicLabel::new(&entity.canonical)
+                        .size(17.0)
+                        .color(theme::entity_color(entity.kind, dark))
+                        .rtl()
+                        .max_width(width),
+                );
             });
-            if response.clicked() {
-                ctx.commands.send(Command::SelectEntity(Some(other.id.clone())));
+        });
+        ui.horizontal(|ui| {
+            let mut kind = entity.kind;
+            egui::ComboBox::from_id_salt("khabar.entities.type")
+                .selected_text(type_name(kind))
+                .width(110.0)
+                .show_ui(ui, |ui| {
+                    for k in EntityType::ALL {
+                        ui.selectable_value(&mut kind, k, type_name(k));
+                    }
+                })
+                .response
+                .on_hover_text("Change the entity's type");
+            if kind != entity.kind {
+                ctx.commands
+                    .send(Command::EditAliases(AliasEdit::SetType { entity: entity_ref(entity), to: kind }));
+            }
+            let renaming = self.rename.as_ref().is_some_and(|(rid, _)| rid == id);
+            if !renaming
+                && ui.button("Rename…").on_hover_text("Change the name shown for this entity").clicked()
+            {
+                self.rename = Some((id.to_owned(), entity.canonical.clone()));
+            }
+        });
+        if let Some((rid, draft)) = self.rename.as_mut().filter(|(rid, _)| rid == id) {
+            let _ = rid;
+            let mut commit = false;
+            let mut cancel = false;
+            ui.horizontal(|ui| {
+                let input = ui
+                    .add(ArabicTextInput::new(draft).label("New name").hint("New name").desired_width(160.0));
+                if !input.has_focus() && !input.lost_focus() && ctx.selection_changed {
+                    input.request_focus();
+                }
+                if input.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    commit = true;
+                }
+                if ui.button("Save name").clicked() {
+                    commit = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    cancel = true;
+                }
+            });
+            let name = draft.split_whitespace().collect::<Vec<_>>().join(" ");
+            if commit && !name.is_empty() && name != entity.canonical {
+                ctx.commands.send(Command::EditAliases(AliasEdit::Rename {
+                    entity: entity_ref(entity),
+                    canonical: name,
+                }));
+            }
+            if commit || cancel {
+                self.rename = None;
             }
         }
-    });
+        if entity.aliases.len() > 1 {
+            ui.label(RichText::new("Also written as (split to make a separate entity):").small());
+            for alias in &entity.aliases {
+                ui.horizontal(|ui| {
+                    let split =
+                        ui.small_button("Split").on_hover_text("Make this spelling a separate entity");
+                    split.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Split {alias}"))
+                    });
+                    if split.clicked() {
+                        ctx.commands.send(Command::EditAliases(AliasEdit::Split {
+                            alias: EntityRef { kind: entity.kind, alias: alias.clone() },
+                        }));
+                    }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        let width = ui.available_width();
+                        ui.add(ArabicLabel::new(alias).size(13.0).rtl().max_width(width));
+                    });
+                });
+            }
+        }
+        let key = (ctx.analysis_generation, id.to_owned());
+        if self.cooccurrence.as_ref().map(|(k, _)| k) != Some(&key) {
+            let co = corpus.cooccurring(eid, crate::index::CoScope::Sentence);
+            self.cooccurrence = Some((key, co.into_iter().take(30).collect()));
+        }
+        let co = self.cooccurrence.as_ref().map(|(_, c)| c.as_slice()).unwrap_or_default();
+        if co.is_empty() {
+            return;
+        }
+        ui.label(RichText::new("Appears with (shared sentences · PMI)").small());
+        egui::ScrollArea::vertical().id_salt("khabar.entities.cooccurrence").max_height(150.0).show(
+            ui,
+            |ui| {
+                for c in co {
+                    let Some(other) = corpus.entities.get(c.entity) else { continue };
+                    let counts = format!("{} · {:.1}", c.count, c.pmi);
+                    let response = name_row(
+                        ui,
+                        &other.canonical,
+                        other.kind,
+                        &counts,
+                        false,
+                        &format!("with {}", other.canonical),
+                    );
+                    let response = response.on_hover_text("Select this entity");
+                    if response.hovered() {
+                        ctx.hovered_entity = Some(other.id.clone());
+                    }
+                    if response.clicked() {
+                        ctx.commands.send(Command::SelectEntity(Some(other.id.clone())));
+                    }
+                }
+            },
+        );
+    }
+
+    /// The co-occurrence matrix window: the most mentioned entities against each other (shared
+    /// sentences); a click on a row name or a cell selects that entity.
+    fn matrix_ui(&mut self, ctx_egui: &egui::Context, ctx: &mut PaneContext<'_>, corpus: &AnalyzedCorpus) {
+        let mut open = self.show_matrix;
+        egui::Window::new("Co-occurrence matrix").open(&mut open).default_width(560.0).show(ctx_egui, |ui| {
+            let key = ctx.analysis_generation;
+            if self.matrix.as_ref().map(|(k, _, _)| *k) != Some(key) {
+                let (top, m) = corpus.cooccurrence_matrix(MATRIX_SIZE, crate::index::CoScope::Sentence);
+                self.matrix = Some((key, top, m));
+            }
+            let Some((_, top, m)) = &self.matrix else { return };
+            if top.is_empty() {
+                ui.label("No entities");
+                return;
+            }
+            ui.label(
+                RichText::new(
+                    "Shared sentences between the most mentioned entities (diagonal: own sentences)",
+                )
+                .small()
+                .color(theme::weak_text(ui)),
+            );
+            let dark = ui.visuals().dark_mode;
+            let max = m
+                .iter()
+                .enumerate()
+                .flat_map(|(i, row)| row.iter().enumerate().filter(move |(j, _)| *j != i).map(|(_, v)| *v))
+                .max()
+                .unwrap_or(0)
+                .max(1);
+            let cell = 26.0;
+            let name_width = 170.0;
+            let n = top.len();
+            let (rect, _) = ui.allocate_exact_size(
+                egui::vec2(name_width + cell * n as f32 + 8.0, cell * (n as f32 + 1.0)),
+                egui::Sense::hover(),
+            );
+            let painter = ui.painter_at(rect);
+            for j in 0..n {
+                let x = rect.left() + name_width + 8.0 + cell * j as f32;
+                painter.text(
+                    egui::pos2(x + cell / 2.0, rect.top() + cell / 2.0),
+                    egui::Align2::CENTER_CENTER,
+                    format!("{}", j + 1),
+                    egui::FontId::proportional(11.0),
+                    theme::weak_text(ui),
+                );
+            }
+            for (i, &e) in top.iter().enumerate() {
+                let Some(entity) = corpus.entities.get(e) else { continue };
+                let y = rect.top() + cell * (i as f32 + 1.0);
+                let name_rect =
+                    egui::Rect::from_min_size(egui::pos2(rect.left(), y), egui::vec2(name_width, cell));
+                let response = ui.interact(
+                    name_rect,
+                    ui.make_persistent_id(("khabar.matrix.row", i)),
+                    egui::Sense::click(),
+                );
+                response.widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::Role::Button,
+                        true,
+                        format!("matrix {}", entity.canonical),
+                    )
+                });
+                if response.hovered() {
+                    painter.rect_filled(name_rect, 3.0, ui.visuals().widgets.hovered.weak_bg_fill);
+                }
+                if response.clicked() {
+                    ctx.commands.send(Command::SelectEntity(Some(entity.id.clone())));
+                }
+                painter.text(
+                    name_rect.left_center() + egui::vec2(2.0, 0.0),
+                    egui::Align2::LEFT_CENTER,
+                    format!("{}", i + 1),
+                    egui::FontId::proportional(11.0),
+                    theme::weak_text(ui),
+                );
+                ArabicLabel::new(&entity.canonical)
+                    .size(13.0)
+                    .color(theme::entity_color(entity.kind, dark))
+                    .rtl()
+                    .max_width(name_width - 28.0)
+                    .paint_at(&painter, name_rect.right_center(), egui::Align2::RIGHT_CENTER);
+                for j in 0..n {
+                    let value = m.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0);
+                    let x = rect.left() + name_width + 8.0 + cell * j as f32;
+                    let r = egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(cell, cell)).shrink(1.0);
+                    let strength = if i == j { 0.15 } else { value as f32 / max as f32 };
+                    painter.rect_filled(r, 2.0, theme::matrix_cell(strength, dark));
+                    if value > 0 {
+                        painter.text(
+                            r.center(),
+                            egui::Align2::CENTER_CENTER,
+                            format!("{value}"),
+                            egui::FontId::proportional(10.0),
+                            ui.visuals().text_color(),
+                        );
+                    }
+                }
+            }
+        });
+        self.show_matrix = open;
+    }
+}
+
+/// Size of the co-occurrence matrix (most mentioned entities).
+const MATRIX_SIZE: usize = 15;
+
+fn type_name(kind: EntityType) -> &'static str {
+    match kind {
+        EntityType::Person => "Person",
+        EntityType::Location => "Place",
+        EntityType::Organization => "Organisation",
+        EntityType::Misc => "Other",
+    }
 }
 
 fn type_heading(kind: EntityType) -> &'static str {
@@ -161,25 +431,34 @@ impl EntitiesPane {
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, corpus: Option<&AnalyzedCorpus>) {
         ui.horizontal(|ui| {
             ui.heading("Entities");
+            if corpus.is_some()
+                && ui
+                    .small_button("Matrix")
+                    .on_hover_text("Co-occurrence matrix of the top entities")
+                    .clicked()
+            {
+                self.show_matrix = !self.show_matrix;
+            }
         });
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.scope, Scope::Document, "This document");
             ui.selectable_value(&mut self.scope, Scope::Corpus, "Whole corpus");
         });
         ui.horizontal(|ui| {
-            ui.add(
-                egui::TextEdit::singleline(&mut self.filter).hint_text("Filter names").desired_width(140.0),
-            );
             ui.selectable_value(&mut self.sort, SortBy::Frequency, "By frequency");
             ui.selectable_value(&mut self.sort, SortBy::Name, "By name");
         });
+        ui.add(ArabicTextInput::new(&mut self.filter).label("Filter names").hint("Filter names"));
         ui.separator();
         let Some(corpus) = corpus else {
             ui.label(if ctx.loading { "Loading…" } else { "Analysing…" });
             return;
         };
+        if self.show_matrix {
+            self.matrix_ui(&ui.ctx().clone(), ctx, corpus);
+        }
         if let Some(id) = ctx.selection.entity.clone() {
-            cooccurrence_ui(ui, ctx, corpus, &id);
+            self.detail_ui(ui, ctx, corpus, &id);
             ui.separator();
         }
         let rows = entity_rows(corpus, self.scope, ctx.selection.document, &self.filter, self.sort);
@@ -187,8 +466,9 @@ impl EntitiesPane {
             ui.label("No entities found");
             return;
         }
-        let dark = ui.visuals().dark_mode;
         let selected = ctx.selection.entity.clone();
+        let selected_entity =
+            selected.as_deref().and_then(|id| corpus.entity_by_id(id)).and_then(|e| corpus.entities.get(e));
         let row_height = theme::spacing::ENTITY_ROW_HEIGHT;
         egui::ScrollArea::vertical().id_salt("khabar.entities.list").auto_shrink([false, false]).show_rows(
             ui,
@@ -198,46 +478,20 @@ impl EntitiesPane {
                 for i in range {
                     let Some(row) = rows.get(i) else { continue };
                     let first_of_kind = i == 0 || rows.get(i - 1).is_some_and(|p| p.kind != row.kind);
-                    let color = theme::entity_color(row.kind, dark);
                     let is_selected = selected.as_deref() == Some(row.id.as_str())
                         || ctx.hovered_entity_in.as_deref() == Some(row.id.as_str());
-                    let (rect, response) = ui.allocate_exact_size(
-                        egui::vec2(ui.available_width(), row_height),
-                        egui::Sense::click(),
-                    );
-                    if ui.is_rect_visible(rect) {
-                        let visuals = ui.style().interact_selectable(&response, is_selected);
-                        if is_selected || response.hovered() {
-                            ui.painter().rect_filled(rect, 3.0, visuals.weak_bg_fill);
-                        }
-                        let counts = if first_of_kind {
-                            format!("{} · {}× · {} docs", type_heading(row.kind), row.mentions, row.documents)
-                        } else {
-                            format!("{}× · {} docs", row.mentions, row.documents)
-                        };
-                        let counts_rect = ui.painter().text(
-                            rect.left_center() + egui::vec2(4.0, 0.0),
-                            egui::Align2::LEFT_CENTER,
-                            counts,
-                            egui::FontId::proportional(11.0),
-                            theme::weak_text(ui),
-                        );
-                        let name_width = (rect.right() - counts_rect.right() - 12.0).max(20.0);
-                        ArabicLabel::new(&row.canonical)
-                            .size(14.0)
-                            .color(color)
-                            .rtl()
-                            .max_width(name_width)
-                            .paint_at(
-                                ui.painter(),
-                                rect.right_center() - egui::vec2(4.0, 0.0),
-                                egui::Align2::RIGHT_CENTER,
-                            );
-                    }
-                    let response = response.on_hover_text(format!("{} ({})", row.canonical, row.kind.code()));
-                    response.widget_info(|| {
-                        egui::WidgetInfo::selected(egui::Role::ListItem, true, is_selected, &row.canonical)
-                    });
+                    let counts = if first_of_kind {
+                        format!("{} · {}× · {} docs", type_heading(row.kind), row.mentions, row.documents)
+                    } else {
+                        format!("{}× · {} docs", row.mentions, row.documents)
+                    };
+                    let response =
+                        name_row(ui, &row.canonical, row.kind, &counts, is_selected, &row.canonical);
+                    let response = response.on_hover_text(format!(
+                        "{} ({}) — right-click to merge or change type",
+                        row.canonical,
+                        type_name(row.kind)
+                    ));
                     if response.hovered() {
                         ctx.hovered_entity = Some(row.id.clone());
                     }
@@ -246,6 +500,38 @@ impl EntitiesPane {
                         let next = if is_selected { None } else { Some(row.id.clone()) };
                         ctx.commands.send(Command::SelectEntity(next));
                     }
+                    let this = EntityRef { kind: row.kind, alias: row.canonical.clone() };
+                    response.context_menu(|ui| {
+                        if ui.button("Select").clicked() {
+                            ctx.commands.send(Command::SelectEntity(Some(row.id.clone())));
+                        }
+                        if let Some(sel) = selected_entity.filter(|e| e.id != row.id) {
+                            if ui.button("Merge into the selected entity").clicked() {
+                                ctx.commands.send(Command::EditAliases(AliasEdit::Merge {
+                                    from: this.clone(),
+                                    into: entity_ref(sel),
+                                }));
+                            }
+                            if ui.button("Merge the selected entity into this one").clicked() {
+                                ctx.commands.send(Command::EditAliases(AliasEdit::Merge {
+                                    from: entity_ref(sel),
+                                    into: this.clone(),
+                                }));
+                            }
+                        } else {
+                            ui.label(RichText::new("Select an entity first to merge with it").small());
+                        }
+                        ui.menu_button("Change type", |ui| {
+                            for k in EntityType::ALL.into_iter().filter(|k| *k != row.kind) {
+                                if ui.button(type_name(k)).clicked() {
+                                    ctx.commands.send(Command::EditAliases(AliasEdit::SetType {
+                                        entity: this.clone(),
+                                        to: k,
+                                    }));
+                                }
+                            }
+                        });
+                    });
                 }
             },
         );

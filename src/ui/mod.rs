@@ -56,6 +56,9 @@ pub struct PaneContext<'a> {
     pub selection_changed: bool,
     pub commands: &'a mut command::CommandQueue,
     pub loading: bool,
+    /// Changes whenever the analysed corpus is replaced (analysis done, alias edit applied), so
+    /// panes know when to drop what they derived from it.
+    pub analysis_generation: u64,
     /// True when a text field has keyboard focus (lists then ignore arrow keys).
     pub text_input_focused: bool,
     /// Output: the document row under the pointer this frame.

@@ -32,7 +32,8 @@ impl Progress {
 /// What the status bar shows.
 pub struct StatusInfo<'a> {
     pub progress: Option<Progress>,
-    pub analysis_progress: Option<(usize, usize)>,
+    /// A background job: what it does ("Analysing"), done, total.
+    pub analysis_progress: Option<(&'static str, usize, usize)>,
     pub problems: usize,
     pub ignored: usize,
     pub message: Option<&'a str>,
@@ -56,9 +57,9 @@ pub fn status_bar_ui(ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, info: &Status
                 ctx.commands.send(Command::CancelLoading);
             }
         }
-        if let Some((done, total)) = info.analysis_progress {
+        if let Some((what, done, total)) = info.analysis_progress {
             ui.separator();
-            let text = format!("Analysing {done}/{total}");
+            let text = format!("{what} {done}/{total}");
             let fraction = if total == 0 { 1.0 } else { done as f32 / total as f32 };
             ui.add(egui::ProgressBar::new(fraction).desired_width(140.0).text(text));
         }

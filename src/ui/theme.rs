@@ -51,6 +51,16 @@ pub fn entity_highlight(kind: EntityType, dark: bool, strong: bool) -> Color32 {
     Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), alpha)
 }
 
+/// Fill of a co-occurrence matrix cell, `strength` in 0..=1.
+pub fn matrix_cell(strength: f32, dark: bool) -> Color32 {
+    let a = (30.0 + 200.0 * strength.clamp(0.0, 1.0)) as u8;
+    if dark {
+        Color32::from_rgba_unmultiplied(0x6c, 0xa8, 0xff, a)
+    } else {
+        Color32::from_rgba_unmultiplied(0x1f, 0x5f, 0xc9, a)
+    }
+}
+
 /// Background of search / find hits.
 pub fn search_hit(dark: bool) -> Color32 {
     if dark {

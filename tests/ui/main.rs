@@ -4,6 +4,7 @@
 #![cfg(feature = "gui")]
 
 mod app;
+mod linked;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
