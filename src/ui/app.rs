@@ -152,6 +152,11 @@ impl KhabarApp {
         &self.visible
     }
 
+    /// The timeline's event markers drawn last frame: screen position and the sentence each opens.
+    pub fn timeline_markers(&self) -> &[(egui::Pos2, super::selection::TextTarget)] {
+        &self.timeline_pane.markers
+    }
+
     /// How many mentions of the selected entity the document pane highlights.
     pub fn highlighted_mentions(&self) -> usize {
         self.document_pane.highlighted_mentions

@@ -135,6 +135,8 @@ pub fn bucket_counts(days: impl Iterator<Item = i64>, bucket: Bucket) -> Vec<(i6
 pub struct TimelinePane {
     brush_start: Option<f64>,
     reset_requested: bool,
+    /// Where each event marker was drawn last frame (screen points) and the sentence it opens.
+    pub markers: Vec<(egui::Pos2, TextTarget)>,
 }
 
 impl TimelinePane {
@@ -284,9 +286,19 @@ impl TimelinePane {
                     .min_by(|a, b| a.1.total_cmp(&b.1))
                     .map(|(e, _)| (**e).clone())
             });
-            (hovered, brushed)
+            let drawn: Vec<(egui::Pos2, TextTarget)> = in_view
+                .iter()
+                .zip(markers.iter())
+                .map(|((_, e), m)| {
+                    let at = pu.screen_from_plot(egui_plot::PlotPoint::new(m[0], m[1]));
+                    (at, TextTarget { document: e.document, range: e.sentence.clone() })
+                })
+                .filter(|(at, _)| resp.rect.contains(*at))
+                .collect();
+            (hovered, brushed, drawn)
         });
-        let (hovered, brushed) = response.inner;
+        let (hovered, brushed, drawn) = response.inner;
+        self.markers = drawn;
         if let Some(range) = brushed {
             ctx.commands.send(Command::SelectTimeRange(Some(range)));
         }
@@ -298,7 +310,13 @@ impl TimelinePane {
             );
             response.response.clone().on_hover_ui(|ui| {
                 ui.label(egui::RichText::new(text).small());
-                ui.add(egui::Label::new(&e.sentence_text).wrap());
+                ui.add(
+                    crate::text::label::ArabicLabel::new(e.sentence_text.trim())
+                        .size(15.0)
+                        .rtl()
+                        .wrap()
+                        .max_width(420.0),
+                );
             });
             if response.response.clicked() {
                 ctx.commands

@@ -5,6 +5,7 @@
 
 mod app;
 mod linked;
+mod timeline;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
