@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod search;
 pub mod table;
+pub mod workspace;
 
 pub use aliases::{AliasEdit, AliasEdits, EntityRef};
 pub use model::{
