@@ -23,6 +23,11 @@ use super::{PaneContext, drop, theme};
 /// What the documents list depends on: corpus size, entity, time range, analysed or not.
 type VisibleKey = (usize, Option<String>, Option<(chrono::NaiveDate, chrono::NaiveDate)>, bool);
 
+/// Quiet time after the last file-system event before a batch of changes is applied.
+const WATCH_DEBOUNCE: Duration = Duration::from_millis(400);
+/// Larger batches of changes reload the whole folder (in the background) instead.
+const MAX_LIVE_CHANGES: usize = 64;
+
 /// How long a status-bar message stays.
 const MESSAGE_DURATION: Duration = Duration::from_secs(8);
 
@@ -45,6 +50,8 @@ pub struct KhabarApp {
     /// After a recluster, select the entity containing this alias (type, alias).
     reselect_after_recluster: Option<crate::index::EntityRef>,
     analyzed: Option<Arc<crate::index::AnalyzedCorpus>>,
+    /// Of the last full analysis: documents from the cache, documents analysed.
+    last_analysis_counts: (usize, usize),
     /// Incremented whenever `analyzed` is replaced.
     analysis_generation: u64,
     search_index: Option<Arc<crate::index::search::SearchIndex>>,
@@ -59,6 +66,8 @@ pub struct KhabarApp {
     export_double_scale: bool,
     show_errors: bool,
     folder_pick: Option<Receiver<Option<PathBuf>>>,
+    /// Watches the open folders once loaded (not the bundled samples).
+    watcher: Option<crate::corpus::watch::FolderWatcher>,
     screenshot_rx: Option<Receiver<Result<PathBuf, String>>>,
     message: Option<(String, Instant)>,
     title_shown: String,
@@ -100,6 +109,7 @@ impl KhabarApp {
             reselect_after_recluster: None,
             analyzed: None,
             analysis_generation: 0,
+            last_analysis_counts: (0, 0),
             search_index: None,
             search_pane: Default::default(),
             history: Default::default(),
@@ -110,6 +120,7 @@ impl KhabarApp {
             export_double_scale: false,
             show_errors: false,
             folder_pick: None,
+            watcher: None,
             screenshot_rx: None,
             message: None,
             title_shown: String::new(),
@@ -150,6 +161,12 @@ impl KhabarApp {
     /// The documents the list shows (after the entity and time filters), in list order.
     pub fn visible_documents(&self) -> &[usize] {
         &self.visible
+    }
+
+    /// Of the last analysis of the whole corpus: (documents taken from the cache, documents
+    /// analysed).
+    pub fn last_analysis_counts(&self) -> (usize, usize) {
+        self.last_analysis_counts
     }
 
     /// The timeline's event markers drawn last frame: screen position and the sentence each opens.
@@ -324,6 +341,7 @@ impl KhabarApp {
             self.settings.last_folders.clear();
         }
         self.selection.set(Selection::default());
+        self.watcher = None;
         self.show_errors = false;
         self.analysis_job = None;
         self.load_alias_edits(&paths);
@@ -444,6 +462,9 @@ impl KhabarApp {
             AnalysisPoll::Done(result) => {
                 let result = *result;
                 let was_recluster = job.kind() == JobKind::Recluster;
+                if !was_recluster {
+                    self.last_analysis_counts = (result.cache_hits, result.analysed);
+                }
                 self.timeline = timeline_model(&result.corpus);
                 if let Some(note) = &result.cache_note {
                     self.show_message(note.clone());
@@ -517,6 +538,56 @@ impl KhabarApp {
         }
         self.visible = visible;
         self.visible_key = Some(key);
+    }
+
+    /// Starts watching the open folders once loaded; applies the watcher's batches of changes
+    /// (changed files re-read, the analysis rerun through the cache, so only they are analysed).
+    fn poll_watcher(&mut self, ctx: &egui::Context) {
+        if self.watcher.is_none() && !self.corpus.is_loading() && !self.corpus.is_samples() {
+            let roots: Vec<PathBuf> = self.corpus.roots().iter().filter(|r| r.is_dir()).cloned().collect();
+            if !roots.is_empty() {
+                let notify_ctx = ctx.clone();
+                let watcher = crate::corpus::watch::FolderWatcher::start_with_callback(
+                    roots,
+                    WATCH_DEBOUNCE,
+                    Some(Box::new(move || notify_ctx.request_repaint())),
+                );
+                if let Some((root, why)) = watcher.problems.first() {
+                    self.show_message(format!(
+                        "Changes in {} will not be picked up automatically: {why}",
+                        root.display()
+                    ));
+                }
+                self.watcher = Some(watcher);
+            }
+        }
+        let Some(changes) = self.watcher.as_ref().and_then(|w| w.try_recv()) else { return };
+        if changes.added_or_modified.len() + changes.removed.len() > MAX_LIVE_CHANGES {
+            self.show_message("Many files changed in the folder: reloading it");
+            let roots = self.corpus.roots().to_vec();
+            self.open_paths(roots);
+            return;
+        }
+        let open_path = self
+            .selection
+            .current
+            .document
+            .and_then(|d| self.corpus.documents().get(d))
+            .map(|d| d.path.clone());
+        let summary = self.corpus.apply_changes(&changes, &self.corpus_options);
+        if summary.is_empty() {
+            return;
+        }
+        let document = open_path.and_then(|p| self.corpus.documents().iter().position(|d| d.path == p));
+        let target = self.selection.current.target.clone().filter(|t| Some(t.document) == document);
+        self.selection.set(Selection { document, target, ..self.selection.current.clone() });
+        self.history = Default::default();
+        // Rerun the analysis: unchanged files come from the cache.
+        self.analysis_job = None;
+        self.analyzed = None;
+        self.search_index = None;
+        self.visible_key = None;
+        self.show_message(format!("Folder changed: {}", summary.describe()));
     }
 
     /// Loads the saved alias edits of the corpus opened from `roots` (none yet: empty).
@@ -720,6 +791,7 @@ impl eframe::App for KhabarApp {
         if self.corpus.poll() {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
+        self.poll_watcher(ctx);
         self.poll_analysis(ctx);
         self.poll_folder_pick();
         self.poll_screenshot();

@@ -12,6 +12,38 @@ use super::status::Progress;
 /// Re-sort at most this often while documents stream in.
 const RESORT_INTERVAL_MS: u128 = 150;
 
+/// What a batch of folder changes did to the corpus.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChangeSummary {
+    pub added: usize,
+    pub modified: usize,
+    pub removed: usize,
+    /// Files that changed and can no longer be loaded (now in the error list).
+    pub failed: usize,
+}
+
+impl ChangeSummary {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// "2 added, 1 changed, 1 removed".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        for (n, what) in [
+            (self.added, "added"),
+            (self.modified, "changed"),
+            (self.removed, "removed"),
+            (self.failed, "could not be read"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        parts.join(", ")
+    }
+}
+
 /// The corpus currently open in the app.
 #[derive(Default)]
 pub struct OpenCorpus {
@@ -123,6 +155,88 @@ impl OpenCorpus {
 
     pub fn roots(&self) -> &[PathBuf] {
         &self.roots
+    }
+
+    /// True for the bundled sample corpus.
+    pub fn is_samples(&self) -> bool {
+        self.is_samples
+    }
+
+    /// Applies a batch of file changes from the folder watcher: changed files are re-read in
+    /// place, new files appended, removed files (or files under a removed folder) dropped.
+    /// Returns what changed. Document indices after a removed one shift: callers re-find
+    /// their selection by path.
+    pub fn apply_changes(
+        &mut self,
+        changes: &corpus::watch::Changes,
+        options: &corpus::CorpusOptions,
+    ) -> ChangeSummary {
+        let mut summary = ChangeSummary::default();
+        for path in &changes.removed {
+            let before = self.documents.len();
+            self.documents.retain(|d| !d.path.starts_with(path));
+            summary.removed += before - self.documents.len();
+            self.problems.retain(|p| !p.path.starts_with(path));
+        }
+        for path in &changes.added_or_modified {
+            let Ok(meta) = std::fs::metadata(path) else { continue };
+            if !meta.is_file() {
+                continue;
+            }
+            let existing = self.documents.iter().position(|d| &d.path == path);
+            let rel_path = match existing.and_then(|i| self.documents.get(i)) {
+                Some(d) => d.rel_path.clone(),
+                None => self.rel_path_of(path),
+            };
+            let entry = corpus::FileEntry {
+                path: path.clone(),
+                rel_path,
+                bytes: meta.len(),
+                modified: meta.modified().ok(),
+            };
+            self.problems.retain(|p| &p.path != path);
+            match (corpus::load::load_file(&entry, options), existing) {
+                (Ok(doc), Some(i)) => {
+                    if let Some(slot) = self.documents.get_mut(i) {
+                        *slot = doc;
+                        summary.modified += 1;
+                    }
+                }
+                (Ok(doc), None) => {
+                    self.documents.push(doc);
+                    summary.added += 1;
+                }
+                (Err(problem), existing) => {
+                    if let Some(i) = existing {
+                        self.documents.remove(i);
+                        summary.removed += 1;
+                    }
+                    self.problems.push(problem);
+                    summary.failed += 1;
+                }
+            }
+        }
+        self.problems.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        self.resort();
+        summary
+    }
+
+    /// The `rel_path` a new file gets: relative to its root, prefixed with the root's name
+    /// when several roots are open (as the folder walk names them).
+    fn rel_path_of(&self, path: &std::path::Path) -> String {
+        for root in &self.roots {
+            if let Ok(rest) = path.strip_prefix(root) {
+                let rest: Vec<String> =
+                    rest.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                let rest = rest.join("/");
+                if self.roots.len() == 1 {
+                    return rest;
+                }
+                let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                return format!("{name}/{rest}");
+            }
+        }
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
     }
 
     /// "Sample articles", the folder name, or "a, b" for several folders.

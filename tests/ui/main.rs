@@ -6,6 +6,7 @@
 mod app;
 mod linked;
 mod timeline;
+mod watch;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
