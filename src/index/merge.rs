@@ -5,7 +5,8 @@
 //! result like an analysed folder (`khabar open --analysis FILE…`).
 //!
 //! Records carry no text, so merged documents have an empty `text` and the sentences known
-//! from their events only; everything the analysis JSON holds is kept.
+//! from their events only; everything the analysis JSON holds is kept. [`super::prebuilt`]
+//! reads the record files and puts the articles' texts back.
 
 use std::collections::HashSet;
 use std::io::BufRead;
@@ -36,78 +37,130 @@ pub fn corpus_from_jsonl<R: BufRead>(
     readers: Vec<R>,
     edits: &AliasEdits,
 ) -> std::io::Result<(AnalyzedCorpus, Vec<BadRecord>)> {
+    let (records, bad) = records_from_jsonl(readers)?;
+    Ok((corpus_from_records(records.into_iter().map(|r| r.record).collect(), edits), bad))
+}
+
+/// A parsed record and where it was read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourcedRecord {
+    /// Index of the reader and 1-based line number.
+    pub source: usize,
+    pub line: usize,
+    pub record: DocumentJson,
+}
+
+/// Reads every reader's JSONL records (see [`read_records`]) and keeps one per path
+/// (see [`sort_unique`]). Only an I/O error of a reader is an error.
+pub fn records_from_jsonl<R: BufRead>(
+    readers: Vec<R>,
+) -> std::io::Result<(Vec<SourcedRecord>, Vec<BadRecord>)> {
     let mut records = Vec::new();
     let mut bad = Vec::new();
     for (source, reader) in readers.into_iter().enumerate() {
-        for (i, line) in reader.lines().enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
+        let (r, b) = read_records(source, reader)?;
+        records.extend(r);
+        bad.extend(b);
+    }
+    let records = sort_unique(records, &mut bad);
+    Ok((records, bad))
+}
+
+/// Reads one reader's JSONL records, in line order (blank lines skipped), and its bad lines
+/// (not UTF-8, not a record, another schema). Only an I/O error is an error.
+pub fn read_records<R: BufRead>(
+    source: usize,
+    reader: R,
+) -> std::io::Result<(Vec<SourcedRecord>, Vec<BadRecord>)> {
+    let mut records = Vec::new();
+    let mut bad = Vec::new();
+    for (i, line) in reader.split(b'\n').enumerate() {
+        let line = line?;
+        let mut report = |reason: String| bad.push(BadRecord { source, line: i + 1, reason });
+        let Ok(line) = std::str::from_utf8(&line) else {
+            report("not UTF-8".to_string());
+            continue;
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<DocumentJson>(line) {
+            Ok(r) if r.schema.as_deref() == Some(DOCUMENT_SCHEMA) => {
+                records.push(SourcedRecord { source, line: i + 1, record: r })
             }
-            let mut report = |reason: String| bad.push(BadRecord { source, line: i + 1, reason });
-            match serde_json::from_str::<DocumentJson>(&line) {
-                Ok(r) if r.schema.as_deref() == Some(DOCUMENT_SCHEMA) => records.push(r),
-                Ok(r) => report(format!("schema {:?}, expected {DOCUMENT_SCHEMA}", r.schema)),
-                Err(e) => report(format!("not a document record: {e}")),
-            }
+            Ok(r) => report(format!("schema {:?}, expected {DOCUMENT_SCHEMA}", r.schema)),
+            Err(e) => report(format!("not a document record: {e}")),
         }
     }
-    records.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((records, bad))
+}
+
+/// Sorts records (given in reader, then line order) by path and keeps the first of each path;
+/// every other one is reported in `bad` as a duplicate.
+pub fn sort_unique(mut records: Vec<SourcedRecord>, bad: &mut Vec<BadRecord>) -> Vec<SourcedRecord> {
+    // stable: among equal paths the first read stays first
+    records.sort_by(|a, b| a.record.path.cmp(&b.record.path));
     let mut seen = HashSet::new();
     records.retain(|r| {
-        let first = seen.insert(r.path.clone());
+        let first = seen.insert(r.record.path.clone());
         if !first {
-            bad.push(BadRecord { source: 0, line: 0, reason: format!("duplicate record for {}", r.path) });
+            let reason = format!("duplicate record for {}", r.record.path);
+            bad.push(BadRecord { source: r.source, line: r.line, reason });
         }
         first
     });
-    Ok((corpus_from_records(records, edits), bad))
+    records
 }
 
 /// Builds the corpus from per-document records (already sorted and unique by path).
 pub fn corpus_from_records(records: Vec<DocumentJson>, edits: &AliasEdits) -> AnalyzedCorpus {
-    let parse = |s: &Option<String>| s.as_deref().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-    let mut docs = Vec::with_capacity(records.len());
-    let mut analyses = Vec::with_capacity(records.len());
-    for r in records {
-        let mut entities: Vec<EntityMention> = r
-            .entities
-            .iter()
-            .flat_map(|e| {
-                e.mentions.iter().map(|m| EntityMention {
-                    start: m.start,
-                    end: m.end,
-                    text: m.text.clone(),
-                    kind: e.kind,
-                })
-            })
-            .collect();
-        entities.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
-        let mut sentences: Vec<std::ops::Range<usize>> =
-            r.events.iter().flatten().map(|e| e.start..e.end).collect();
-        sentences.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
-        sentences.dedup();
-        let published_inferred = parse(&r.published_inferred).map(|date| InferredDate {
-            date,
-            evidence: String::new(),
-            start: 0,
-            end: 0,
-        });
-        analyses.push(DocumentAnalysis { entities, times: r.times, published_inferred, sentences });
-        docs.push(Document {
-            path: PathBuf::from(&r.path),
-            rel_path: r.path,
-            text: String::new(),
-            body_start: 0,
-            published: parse(&r.published),
-            title: String::new(),
-            encoding: "",
-            warnings: Vec::new(),
-            bytes: 0,
-            modified: None,
-        });
-    }
+    let (docs, analyses): (Vec<Document>, Vec<DocumentAnalysis>) =
+        records.into_iter().map(document_from_record).unzip();
     AnalyzedCorpus::build(docs, analyses, edits)
+}
+
+/// The document (no text: `path` is the record's path, `published` its date) and the analysis
+/// of one record: mentions in text order, sentences only those of its events, an inferred
+/// publication date without evidence.
+pub fn document_from_record(r: DocumentJson) -> (Document, DocumentAnalysis) {
+    let parse = |s: &Option<String>| s.as_deref().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    let mut entities: Vec<EntityMention> = r
+        .entities
+        .iter()
+        .flat_map(|e| {
+            e.mentions.iter().map(|m| EntityMention {
+                start: m.start,
+                end: m.end,
+                text: m.text.clone(),
+                kind: e.kind,
+            })
+        })
+        .collect();
+    entities.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
+    let mut sentences: Vec<std::ops::Range<usize>> =
+        r.events.iter().flatten().map(|e| e.start..e.end).collect();
+    sentences.sort_by(|a, b| a.start.cmp(&b.start).then(a.end.cmp(&b.end)));
+    sentences.dedup();
+    let published_inferred = parse(&r.published_inferred).map(|date| InferredDate {
+        date,
+        evidence: String::new(),
+        start: 0,
+        end: 0,
+    });
+    let analysis = DocumentAnalysis { entities, times: r.times, published_inferred, sentences };
+    let doc = Document {
+        path: PathBuf::from(&r.path),
+        rel_path: r.path,
+        text: String::new(),
+        body_start: 0,
+        published: parse(&r.published),
+        title: String::new(),
+        encoding: "",
+        warnings: Vec::new(),
+        bytes: 0,
+        modified: None,
+    };
+    (doc, analysis)
 }
 
 /// Load problems recorded beside the shards (`path<TAB>reason` lines), as corpus problems.

@@ -1,6 +1,7 @@
 //! The corpus model: entity clusters and aliases ([`aliases`]), analysed documents, entities,
 //! events and co-occurrence ([`model`]), the analysis JSON/JSONL/CSV forms ([`output`]) and
-//! Arabic-normalised search.
+//! Arabic-normalised search; shards of records merged back ([`merge`]) and opened with their
+//! texts ([`prebuilt`]).
 //!
 //! Typical use: `let analyses = analyze_all(&docs); let corpus = AnalyzedCorpus::build(docs,
 //! analyses, &AliasEdits::new());` then `output::corpus_json(&corpus)`.
@@ -12,6 +13,7 @@ pub mod duplicates;
 pub mod merge;
 pub mod model;
 pub mod output;
+pub mod prebuilt;
 pub mod search;
 pub mod table;
 pub mod workspace;

@@ -10,5 +10,6 @@ mod desktop;
 mod duplicates;
 mod export;
 mod fuzz;
+mod prebuilt;
 mod sharding;
 mod watch;
