@@ -14,6 +14,7 @@ mod duplicates;
 mod export;
 mod layout_dump;
 mod list;
+mod notes;
 mod open;
 mod screenshot;
 mod search;
@@ -54,6 +55,8 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Show (--info) or delete (--clear) the analysis caches in the user's cache directory.
     Cache(cache::CacheArgs),
+    /// Export the notes, tags and stars saved for a folder as Markdown or CSV, with citations.
+    Notes(notes::NotesArgs),
 }
 
 /// Parses the process arguments and runs the chosen command.
@@ -81,6 +84,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Cache(a)) => cache::run(a),
         Some(Command::Export(a)) => export::run(a),
         Some(Command::Duplicates(a)) => duplicates::run(a),
+        Some(Command::Notes(a)) => notes::run(a),
     }
 }
 

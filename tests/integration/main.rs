@@ -10,6 +10,7 @@ mod desktop;
 mod duplicates;
 mod export;
 mod fuzz;
+mod notes;
 mod prebuilt;
 mod sharding;
 mod watch;
