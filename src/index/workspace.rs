@@ -12,27 +12,30 @@
 //! - [`SavedView`] is a named state of the panes; [`Workspace::last_view`] is restored on start.
 //! - [`workspace_path`] is where a corpus's file lives; [`Workspace::load`] /
 //!   [`Workspace::save`] read and write it; [`Workspace::backup_corrupt`] moves a damaged file
-//!   aside so that it is never overwritten silently.
+//!   aside so that it is never overwritten silently; [`Workspace::load_or_recover`] does both
+//!   the way the app should on start.
+//! - [`passage`] cuts a selection (code points) out of a text for a note's quote.
 //! - [`format_quote`] formats a passage with its [`Citation`]; [`notes_markdown`] and
 //!   [`write_notes_csv`] export everything.
 //!
 //! Typical use (the app):
 //! ```no_run
-//! use khabar::index::workspace::{Workspace, workspace_path};
+//! use khabar::index::workspace::{Workspace, passage, workspace_path};
 //! let roots = vec![std::path::PathBuf::from("news")];
 //! let path = workspace_path(&roots);
-//! let mut ws = match Workspace::load(&path) {
-//!     Ok(ws) => ws,
-//!     Err(err) => {
-//!         eprintln!("{err}");
-//!         Workspace::backup_corrupt(&path).ok();
-//!         Workspace::default()
-//!     }
-//! };
+//! let recovered = Workspace::load_or_recover(&path);
+//! if let Some(warning) = &recovered.warning {
+//!     eprintln!("{warning}"); // the app shows it once
+//! }
+//! let mut ws = recovered.workspace;
+//! // After loading each document: ws.reanchor(&doc.rel_path, &doc.text);
 //! ws.toggle_star("a.txt");
-//! let id = ws.add_note("a.txt", 0, 4, "خبرٌ", "check the source");
+//! let text = "خبرٌ عاجل";
+//! let id = ws.add_note("a.txt", 0, 4, &passage(text, 0, 4), "check the source");
 //! ws.edit_note(id, "checked");
-//! ws.save(&path).ok();
+//! if recovered.can_save {
+//!     ws.save(&path).ok();
+//! }
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -142,6 +145,22 @@ pub enum WorkspaceError {
         path.display()
     )]
     Corrupt { path: PathBuf, message: String },
+}
+
+/// The result of [`Workspace::load_or_recover`].
+#[derive(Debug)]
+pub struct Recovered {
+    pub workspace: Workspace,
+    /// A message for the user when the file could not be read.
+    pub warning: Option<String>,
+    /// False when saving would overwrite an unreadable file that could not be moved aside.
+    pub can_save: bool,
+}
+
+/// Code points `start..end` of `text` (clamped to the text; empty when reversed) — the quote of
+/// a selection, for [`Workspace::add_note`] and [`format_quote`].
+pub fn passage(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end.saturating_sub(start)).collect()
 }
 
 /// Where the workspace of the corpus opened from `roots` lives:
@@ -289,21 +308,34 @@ impl Workspace {
         docs.into_iter().collect()
     }
 
-    /// Re-anchors the notes of `document` to its current `text`: a note whose range still holds
-    /// its quote is kept; otherwise it moves to the occurrence of the quote nearest to its old
-    /// start; otherwise it is marked detached (a detached note whose quote reappears is
+    /// Re-anchors the notes of `document` to its current `text`. A note whose range still holds
+    /// its quote is kept. Otherwise it moves to the occurrence of the quote nearest to its old
+    /// start; failing that, to the nearest loose occurrence (whitespace runs, tashkeel, tatweel
+    /// and letter variants ignored, as in search), and its quote becomes the text now in its
+    /// range; failing that, it is marked detached (a detached note whose quote reappears is
     /// re-attached). Returns how many notes moved, were re-attached or became detached.
     pub fn reanchor(&mut self, document: &str, text: &str) -> usize {
+        let mut loose: Option<LooseText> = None;
         let mut changed = 0;
         for note in self.notes.iter_mut().filter(|n| n.document == document) {
             if !note.detached && range_holds(text, note.start, note.end, &note.quote) {
                 continue;
             }
-            match nearest_occurrence(text, &note.quote, note.start) {
-                Some(start) => {
-                    let moved = note.detached || start != note.start;
-                    note.end = start + note.quote.chars().count();
+            let found = match nearest_occurrence(text, &note.quote, note.start) {
+                Some(start) => Some((start, start + note.quote.chars().count(), None)),
+                None => loose
+                    .get_or_insert_with(|| LooseText::new(text))
+                    .find(&note.quote, note.start)
+                    .map(|(start, end, passage)| (start, end, Some(passage))),
+            };
+            match found {
+                Some((start, end, passage)) => {
+                    let moved = note.detached || start != note.start || end != note.end || passage.is_some();
                     note.start = start;
+                    note.end = end;
+                    if let Some(passage) = passage {
+                        note.quote = passage;
+                    }
                     note.detached = false;
                     if moved {
                         changed += 1;
@@ -388,6 +420,34 @@ impl Workspace {
         Ok(())
     }
 
+    /// What the app does on start: [`Self::load`], and when the file cannot be read, move it
+    /// aside ([`Self::backup_corrupt`]) and start empty. Returns the workspace and, when
+    /// something went wrong, a message for the user; `can_save` is false when the unreadable
+    /// file could not be moved aside (saving would then overwrite it, so the app should not).
+    pub fn load_or_recover(path: &Path) -> Recovered {
+        match Self::load(path) {
+            Ok(workspace) => Recovered { workspace, warning: None, can_save: true },
+            Err(err) => match Self::backup_corrupt(path) {
+                Ok(backup) => Recovered {
+                    workspace: Workspace::default(),
+                    warning: Some(format!(
+                        "{err}. It was kept as {} and notes start empty.",
+                        backup.display()
+                    )),
+                    can_save: true,
+                },
+                Err(backup_err) => Recovered {
+                    workspace: Workspace::default(),
+                    warning: Some(format!(
+                        "{err}. It could not be moved aside ({backup_err}), so notes will not be saved \
+                         this session."
+                    )),
+                    can_save: false,
+                },
+            },
+        }
+    }
+
     /// Renames a damaged workspace file to `<name>.corrupt-<UTC timestamp>.json` beside it (so a
     /// new workspace can be saved without losing it); returns the new path.
     pub fn backup_corrupt(path: &Path) -> io::Result<PathBuf> {
@@ -419,6 +479,64 @@ fn range_holds(text: &str, start: usize, end: usize, quote: &str) -> bool {
         }
     }
     taken == end - start
+}
+
+/// A text folded for loose matching: Arabic-normalised ([`crate::arabic::normalize::fold_char`])
+/// with every whitespace run as one space, mapped back to code points of the original.
+struct LooseText {
+    chars: Vec<char>,
+    folded: String,
+    /// For each char of `folded`, the code point of the original it starts at.
+    map: Vec<usize>,
+}
+
+impl LooseText {
+    fn new(text: &str) -> Self {
+        let chars: Vec<char> = text.chars().collect();
+        let (folded, map) = fold_loose(&chars);
+        Self { chars, folded, map }
+    }
+
+    /// The nearest loose occurrence of `quote` to code point `near`: (start, end, the original
+    /// text of that range), the range extended over marks (tashkeel, tatweel) that follow it.
+    fn find(&self, quote: &str, near: usize) -> Option<(usize, usize, String)> {
+        let quote_chars: Vec<char> = quote.chars().collect();
+        let (folded_quote, _) = fold_loose(&quote_chars);
+        let folded_quote = folded_quote.trim_matches(' ');
+        if folded_quote.is_empty() {
+            return None;
+        }
+        let near_folded = self.map.partition_point(|&i| i < near);
+        let fstart = nearest_occurrence(&self.folded, folded_quote, near_folded)?;
+        let fend = fstart + folded_quote.chars().count();
+        let start = *self.map.get(fstart)?;
+        let mut end = self.map.get(fend.checked_sub(1)?)?.saturating_add(1);
+        while self.chars.get(end).is_some_and(|&c| crate::arabic::normalize::is_tashkeel_or_tatweel(c)) {
+            end += 1;
+        }
+        let passage: String = self.chars.get(start..end)?.iter().collect();
+        Some((start, end, passage))
+    }
+}
+
+/// Folds chars for loose matching (see [`LooseText`]); returns the folded text and, for each of
+/// its chars, the index of the original char.
+fn fold_loose(chars: &[char]) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(chars.len());
+    let mut map = Vec::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let Some(f) = crate::arabic::normalize::fold_char(c) else { continue };
+        if f.is_whitespace() {
+            if !folded.ends_with(' ') {
+                folded.push(' ');
+                map.push(i);
+            }
+        } else {
+            folded.push(f);
+            map.push(i);
+        }
+    }
+    (folded, map)
 }
 
 /// The code-point start of the occurrence of `quote` in `text` nearest to `near` (ties: the
@@ -783,6 +901,32 @@ mod tests {
     }
 
     #[test]
+    fn load_or_recover_backs_up_a_damaged_file_and_starts_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ws.json");
+        let ok = Workspace::load_or_recover(&path);
+        assert!(ok.warning.is_none() && ok.can_save);
+        fs::write(&path, "garbage").unwrap();
+        let r = Workspace::load_or_recover(&path);
+        assert_eq!(r.workspace, Workspace::default());
+        assert!(r.can_save);
+        let warning = r.warning.unwrap();
+        assert!(warning.contains("damaged") && warning.contains(".corrupt-"), "{warning}");
+        assert!(!path.exists());
+        let kept: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(fs::read_to_string(&kept[0]).unwrap(), "garbage");
+    }
+
+    #[test]
+    fn passage_takes_code_points_and_clamps() {
+        assert_eq!(passage("قال الوزير", 4, 10), "الوزير");
+        assert_eq!(passage("قال الوزير", 4, 99), "الوزير");
+        assert_eq!(passage("قال", 5, 9), "");
+        assert_eq!(passage("قال", 2, 1), "");
+    }
+
+    #[test]
     fn json_of_another_kind_is_corrupt() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ws.json");
@@ -846,6 +990,56 @@ mod tests {
         assert_eq!((ws.notes[0].start, ws.notes[0].end), char_range(TEXT, "الوزير"));
         ws.add_note("a.txt", 5, 5, "", "");
         ws.reanchor("a.txt", "");
+    }
+
+    #[test]
+    fn reanchor_finds_a_quote_whose_spacing_and_diacritics_changed() {
+        let mut ws = Workspace::default();
+        let quote = "الاتفاق سيوقع غدا";
+        let (s, e) = char_range(TEXT, quote);
+        let id = ws.add_note("a.txt", s, e, quote, "");
+        let edited = "تحديث: قال الوزير إن الاتفاقَ\n  سيوقّع غداً في الرياض.";
+        assert_eq!(ws.reanchor("a.txt", edited), 1);
+        let note = ws.note(id).unwrap();
+        assert!(!note.detached);
+        assert_eq!(note.quote, "الاتفاقَ\n  سيوقّع غداً");
+        assert_eq!((note.start, note.end), char_range(edited, "الاتفاقَ\n  سيوقّع غداً"));
+        assert_eq!(ws.reanchor("a.txt", edited), 0, "now exact");
+    }
+
+    #[test]
+    fn reanchored_notes_always_hold_their_quote() {
+        // Random texts over Arabic letters, marks and whitespace, random notes, random edits.
+        let alphabet: Vec<char> = "اأبتسَُّ ـ\n\tx,".chars().collect();
+        let mut seed = 7u64;
+        let mut rand = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % n.max(1) as u64) as usize
+        };
+        for _ in 0..300 {
+            let len = rand(40);
+            let text: String = (0..len).map(|_| alphabet[rand(alphabet.len())]).collect();
+            let mut ws = Workspace::default();
+            for _ in 0..3 {
+                let start = rand(len + 2);
+                let end = start + rand(6);
+                ws.add_note("d", start, end, &passage(&text, start, end), "");
+            }
+            let mut chars: Vec<char> = text.chars().collect();
+            for _ in 0..rand(4) {
+                let at = rand(chars.len() + 1);
+                if rand(2) == 0 && at < chars.len() {
+                    chars.remove(at);
+                } else {
+                    chars.insert(at, alphabet[rand(alphabet.len())]);
+                }
+            }
+            let edited: String = chars.into_iter().collect();
+            ws.reanchor("d", &edited);
+            for n in ws.notes.iter().filter(|n| !n.detached) {
+                assert!(range_holds(&edited, n.start, n.end, &n.quote), "{n:?} in {edited:?}");
+            }
+        }
     }
 
     #[test]
