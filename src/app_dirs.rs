@@ -31,6 +31,12 @@ pub fn data_dir() -> PathBuf {
         .unwrap_or_else(|| std::env::temp_dir().join(APP_ID).join("data"))
 }
 
+/// Folder for exports without asking (`KHABAR_EXPORT_DIR`): scripted runs and tests set it so
+/// screenshots and tables are written there and no save dialog is shown.
+pub fn export_dir_override() -> Option<PathBuf> {
+    setting("KHABAR_EXPORT_DIR")
+}
+
 /// Cache directory (`KHABAR_CACHE_DIR`, else `$XDG_CACHE_HOME/khabar`).
 pub fn cache_dir() -> PathBuf {
     setting("KHABAR_CACHE_DIR")

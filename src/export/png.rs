@@ -57,14 +57,18 @@ pub fn save(image: &ColorImage, path: &Path) -> Result<(), Error> {
             .map_err(|source| Error::Folder { source, path: parent.to_path_buf() })?;
     }
     let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
-    image::save_buffer(
-        path,
+    // Encode in memory, then write atomically: a reader never sees a half-written PNG.
+    let mut encoded = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut encoded),
         &rgba,
         image.width() as u32,
         image.height() as u32,
         image::ExtendedColorType::Rgba8,
     )
-    .map_err(|source| Error::Write { source, path: path.to_path_buf() })
+    .map_err(|source| Error::Write { source, path: path.to_path_buf() })?;
+    super::dialog::write_atomically(path, |out| std::io::Write::write_all(out, &encoded))
+        .map_err(|e| Error::Write { source: image::ImageError::IoError(e), path: path.to_path_buf() })
 }
 
 /// Default file name: `khabar-<corpus>-<pane>-<YYYYmmdd-HHMMSS>.png` (file-name-safe).

@@ -65,10 +65,12 @@ pub struct KhabarApp {
     pane_rects: std::collections::HashMap<super::Pane, egui::Rect>,
     export_double_scale: bool,
     show_errors: bool,
+    show_about: bool,
     folder_pick: Option<Receiver<Option<PathBuf>>>,
     /// Watches the open folders once loaded (not the bundled samples).
     watcher: Option<crate::corpus::watch::FolderWatcher>,
-    screenshot_rx: Option<Receiver<Result<PathBuf, String>>>,
+    /// Running exports: what is exported ("Screenshot") and where its outcome arrives.
+    exports: Vec<(&'static str, Receiver<crate::export::dialog::ExportOutcome>)>,
     message: Option<(String, Instant)>,
     title_shown: String,
 }
@@ -119,9 +121,10 @@ impl KhabarApp {
             pane_rects: Default::default(),
             export_double_scale: false,
             show_errors: false,
+            show_about: false,
             folder_pick: None,
             watcher: None,
-            screenshot_rx: None,
+            exports: Vec::new(),
             message: None,
             title_shown: String::new(),
         };
@@ -167,6 +170,11 @@ impl KhabarApp {
     /// analysed).
     pub fn last_analysis_counts(&self) -> (usize, usize) {
         self.last_analysis_counts
+    }
+
+    /// The status-bar message shown now, if any.
+    pub fn status_message(&self) -> Option<&str> {
+        self.message.as_ref().map(|(m, _)| m.as_str())
     }
 
     /// The timeline's event markers drawn last frame: screen position and the sentence each opens.
@@ -319,6 +327,7 @@ impl KhabarApp {
                     }
                 }
                 Command::ExportScreenshot(pane) => self.export_screenshot(ctx, pane),
+                Command::ExportTable(what, format) => self.export_table(ctx, what, format),
                 Command::ToggleErrorList => self.show_errors = !self.show_errors,
                 Command::ClearRecent => self.settings.recent_folders.clear(),
                 Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
@@ -353,9 +362,10 @@ impl KhabarApp {
         self.corpus = OpenCorpus::open(paths, is_samples, self.corpus_options.clone());
     }
 
-    /// Captures the next frame and saves the window or a pane as a PNG in `~/Pictures/Khabar`
-    /// (XDG pictures folder), with a status message saying where.
+    /// Captures the next frame and saves the window or a pane as a PNG where the user says (save
+    /// dialog), else in `~/Pictures/Khabar`, with a status message saying where.
     fn export_screenshot(&mut self, ctx: &egui::Context, pane: super::Pane) {
+        use crate::export::dialog::{ExportOutcome, SaveTarget, ask_save_path};
         let Some(rect) = self.pane_rects.get(&pane).copied() else {
             self.show_message(format!("The {} pane is not shown", pane.name()));
             return;
@@ -363,44 +373,135 @@ impl KhabarApp {
         let corpus_name = self.corpus.display_name().unwrap_or_else(|| "khabar".to_owned());
         let file_name =
             crate::export::png::default_file_name(&corpus_name, pane.name(), chrono::Local::now());
-        let path = crate::export::png::fallback_folder().join(&file_name);
+        let (image_tx, image_rx) = std::sync::mpsc::channel::<Arc<egui::ColorImage>>();
         let (tx, rx) = std::sync::mpsc::channel();
         let ppp = ctx.pixels_per_point();
         let factor = if self.export_double_scale { 2 } else { 1 };
         let whole = pane == super::Pane::Window;
-        let notify = ctx.clone();
         ctx.request_screenshot(move |image: Arc<egui::ColorImage>| {
-            let spawned = std::thread::Builder::new().name("khabar-png".into()).spawn(move || {
+            image_tx.send(image).ok();
+        });
+        ctx.request_repaint();
+        let notify = ctx.clone();
+        let spawned = std::thread::Builder::new().name("khabar-png".into()).spawn(move || {
+            let outcome = (|| {
+                let image = image_rx
+                    .recv_timeout(Duration::from_secs(20))
+                    .map_err(|_| "the window could not be captured".to_owned())?;
+                let target = ask_save_path(
+                    "Save screenshot",
+                    &crate::export::png::fallback_folder(),
+                    &file_name,
+                    "png",
+                );
+                let Some(path) = target.path().map(|p| p.to_path_buf()) else {
+                    return Ok(ExportOutcome::Cancelled);
+                };
                 let cropped =
                     if whole { (*image).clone() } else { crate::export::png::crop(&image, rect, ppp) };
                 let scaled = crate::export::png::scale(&cropped, factor);
-                let result = crate::export::png::save(&scaled, &path)
-                    .map(|()| path.clone())
-                    .map_err(|e| e.to_string());
-                tx.send(result).ok();
-                notify.request_repaint();
-            });
-            if let Err(e) = spawned {
-                eprintln!("khabar: could not start the PNG writer: {e:?}");
-            }
+                crate::export::png::save(&scaled, &path).map_err(|e| e.to_string())?;
+                Ok(match target {
+                    SaveTarget::NoDialog(_) => ExportOutcome::SavedWithoutDialog(path),
+                    _ => ExportOutcome::Saved(path),
+                })
+            })();
+            tx.send(outcome.unwrap_or_else(ExportOutcome::Failed)).ok();
+            notify.request_repaint();
         });
-        ctx.request_repaint();
-        self.screenshot_rx = Some(rx);
+        match spawned {
+            Ok(_) => self.exports.push(("Screenshot", rx)),
+            Err(e) => self.show_message(format!("Could not start the screenshot export: {e}")),
+        }
     }
 
-    fn poll_screenshot(&mut self) {
-        let Some(rx) = &self.screenshot_rx else { return };
-        if let Ok(result) = rx.try_recv() {
-            self.screenshot_rx = None;
-            match result {
-                Ok(path) => self.show_message(format!("Screenshot saved to {}", path.display())),
-                Err(e) => self.show_message(format!("Screenshot failed: {e}")),
+    /// Writes a table of the current view (entity, time range, listed documents) as CSV or
+    /// JSON where the user says, else in `~/Documents/Khabar`.
+    fn export_table(
+        &mut self,
+        ctx: &egui::Context,
+        what: crate::index::table::TableKind,
+        format: crate::index::table::TableFormat,
+    ) {
+        use crate::export::dialog::{ExportOutcome, SaveTarget, ask_save_path, write_atomically};
+        let Some(analyzed) = self.analyzed.clone() else {
+            self.show_message("Tables can be exported once the analysis has finished");
+            return;
+        };
+        let filter = self.table_filter(&analyzed);
+        let corpus_name = self.corpus.display_name().unwrap_or_else(|| "khabar".to_owned());
+        let stem = crate::export::png::default_file_name(&corpus_name, what.name(), chrono::Local::now());
+        let file_name = format!("{}.{}", stem.trim_end_matches(".png"), format.extension());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let notify = ctx.clone();
+        let spawned = std::thread::Builder::new().name("khabar-table".into()).spawn(move || {
+            let target = ask_save_path(
+                "Export table",
+                &crate::export::dialog::tables_folder(),
+                &file_name,
+                format.extension(),
+            );
+            let outcome = match target.path().map(|p| p.to_path_buf()) {
+                None => ExportOutcome::Cancelled,
+                Some(path) => {
+                    let written = write_atomically(&path, |out| {
+                        crate::index::table::write_table(&analyzed, what, &filter, format, out)
+                    });
+                    match (written, target) {
+                        (Err(e), _) => ExportOutcome::Failed(e.to_string()),
+                        (Ok(()), SaveTarget::NoDialog(_)) => ExportOutcome::SavedWithoutDialog(path),
+                        (Ok(()), _) => ExportOutcome::Saved(path),
+                    }
+                }
+            };
+            tx.send(outcome).ok();
+            notify.request_repaint();
+        });
+        match spawned {
+            Ok(_) => self.exports.push(("Table", rx)),
+            Err(e) => self.show_message(format!("Could not start the table export: {e}")),
+        }
+    }
+
+    /// The current view as a table filter: the selected entity, the brushed time range, and
+    /// the documents the list shows when it is filtered.
+    pub fn table_filter(&self, analyzed: &crate::index::AnalyzedCorpus) -> crate::index::table::TableFilter {
+        let sel = &self.selection.current;
+        let entity = sel.entity.as_deref().and_then(|id| analyzed.entity_by_id(id));
+        let documents = (self.visible.len() != self.corpus.documents().len()).then(|| {
+            let mut v = self.visible.clone();
+            v.sort_unstable();
+            v
+        });
+        crate::index::table::TableFilter {
+            entity,
+            from: sel.time_range.map(|r| r.0),
+            to: sel.time_range.map(|r| r.1),
+            documents,
+            query: None,
+        }
+    }
+
+    fn poll_exports(&mut self) {
+        let mut finished = Vec::new();
+        self.exports.retain(|(what, rx)| match rx.try_recv() {
+            Ok(outcome) => {
+                finished.push(outcome.message(what));
+                false
             }
+            Err(std::sync::mpsc::TryRecvError::Empty) => true,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                finished.push(format!("{what} export stopped unexpectedly"));
+                false
+            }
+        });
+        for message in finished {
+            self.show_message(message);
         }
     }
 
     fn pick_folder(&mut self) {
-        if self.folder_pick.is_some() {
+        if self.folder_pick.is_some() || !self.exports.is_empty() {
             return;
         }
         let start = self.settings.recent_folders.first().cloned().or_else(dirs::home_dir);
@@ -721,6 +822,20 @@ impl KhabarApp {
                     }
                 });
                 ui.checkbox(&mut self.export_double_scale, "Screenshots at 2× size");
+                ui.menu_button("Export table of the current view", |ui| {
+                    use crate::index::table::{TableFormat, TableKind};
+                    let ready = self.analyzed.is_some();
+                    for what in TableKind::ALL {
+                        for (format, label) in
+                            [(TableFormat::Csv { bom: true }, "CSV"), (TableFormat::Json, "JSON")]
+                        {
+                            let text = format!("{} ({label})…", what.name());
+                            if ui.add_enabled(ready, egui::Button::new(text)).clicked() {
+                                self.commands.send(Command::ExportTable(what, format));
+                            }
+                        }
+                    }
+                });
                 ui.separator();
                 if ui.add(egui::Button::new("Quit").shortcut_text("Ctrl+Q")).clicked() {
                     self.commands.send(Command::Quit);
@@ -782,6 +897,14 @@ impl KhabarApp {
                     self.commands.send(Command::ToggleErrorList);
                 }
             });
+            ui.menu_button("Help", |ui| {
+                if ui.button("Keyboard shortcuts…").clicked() {
+                    self.show_about = true;
+                }
+                if ui.button("About Khabar…").clicked() {
+                    self.show_about = true;
+                }
+            });
         });
     }
 }
@@ -794,8 +917,8 @@ impl eframe::App for KhabarApp {
         self.poll_watcher(ctx);
         self.poll_analysis(ctx);
         self.poll_folder_pick();
-        self.poll_screenshot();
-        if self.folder_pick.is_some() {
+        self.poll_exports();
+        if self.folder_pick.is_some() || !self.exports.is_empty() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
         if self.message.as_ref().is_some_and(|(_, at)| at.elapsed() > MESSAGE_DURATION) {
@@ -922,6 +1045,11 @@ impl eframe::App for KhabarApp {
             let mut open = true;
             status::error_list_ui(&ctx, &mut open, self.corpus.problems());
             self.show_errors = open;
+        }
+        if self.show_about {
+            let mut open = true;
+            super::about::about_ui(&ctx, &mut open);
+            self.show_about = open;
         }
         drop::overlay_ui(&ctx);
         self.handle_commands(&ctx);

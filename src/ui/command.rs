@@ -42,6 +42,8 @@ pub enum Command {
     Forward,
     /// Save a PNG of the window or of one pane (Ctrl+Shift+S for the window).
     ExportScreenshot(super::Pane),
+    /// Save a table (entities, mentions, events, documents) of the current filtered view.
+    ExportTable(crate::index::table::TableKind, crate::index::table::TableFormat),
     /// Show or hide the error list window.
     ToggleErrorList,
     /// Forget the recent-folders list.

@@ -58,6 +58,7 @@ impl DocumentPane {
                 RichText::new(format!("{date}  ·  {}  ·  {}", doc.rel_path, doc.encoding))
                     .color(theme::weak_text(ui)),
             );
+            super::pane_screenshot_button(ui, ctx.commands, super::Pane::Document);
         });
         for w in &doc.warnings {
             ui.label(RichText::new(format!("Warning: {w}")).color(theme::error_color(dark)));

@@ -27,6 +27,7 @@ impl DocumentsPane {
                 format!("{} of {total}", visible.len())
             };
             ui.label(RichText::new(count).color(theme::weak_text(ui)));
+            super::pane_screenshot_button(ui, ctx.commands, super::Pane::Documents);
         });
         ui.separator();
         if total == 0 {

@@ -439,6 +439,7 @@ impl EntitiesPane {
             {
                 self.show_matrix = !self.show_matrix;
             }
+            super::pane_screenshot_button(ui, ctx.commands, super::Pane::Entities);
         });
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.scope, Scope::Document, "This document");

@@ -2,6 +2,7 @@
 //! selection (`selection.rs`), every user action as a `Command` (`command.rs`) handled in
 //! `app.rs`, theme tokens (`theme.rs`), remembered settings (`settings.rs`).
 
+pub mod about;
 pub mod analysis;
 pub mod app;
 pub mod command;
@@ -45,6 +46,24 @@ impl Pane {
             Pane::Timeline => "timeline",
         }
     }
+}
+
+/// The camera button of a pane header (right-aligned): saves a PNG of that pane.
+pub fn pane_screenshot_button(ui: &mut egui::Ui, commands: &mut command::CommandQueue, pane: Pane) {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        let response =
+            ui.small_button("📷").on_hover_text(format!("Save a PNG screenshot of the {} pane", pane.name()));
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::Button,
+                true,
+                format!("Screenshot of the {} pane", pane.name()),
+            )
+        });
+        if response.clicked() {
+            commands.send(command::Command::ExportScreenshot(pane));
+        }
+    });
 }
 
 /// What a pane may read and send: the documents, the selection and the command queue.

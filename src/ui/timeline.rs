@@ -176,6 +176,7 @@ impl TimelinePane {
                     .small()
                     .color(theme::weak_text(ui)),
             );
+            super::pane_screenshot_button(ui, ctx.commands, super::Pane::Timeline);
         });
         if model.publications.is_empty() && model.events.is_empty() {
             ui.centered_and_justified(|ui| ui.label(if ctx.loading { "Loading…" } else { "No dates yet" }));

@@ -4,6 +4,7 @@
 #![cfg(feature = "gui")]
 
 mod app;
+mod exports;
 mod linked;
 mod timeline;
 mod watch;
