@@ -34,6 +34,8 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::Context as _;
 use flate2::bufread::MultiGzDecoder;
@@ -63,12 +65,30 @@ pub struct PrebuiltCorpus {
 /// How articles are read and where relative record paths are looked for.
 #[derive(Clone, Debug, Default)]
 pub struct PrebuiltOptions {
-    /// Size limit and file reader, as for loading a folder.
+    /// Size limit and file reader, as for loading a folder; its `notify` is called when the
+    /// number of records is known and then after every [`NOTIFY_EVERY`] texts read.
     pub corpus: CorpusOptions,
     /// Folders tried first for relative record paths (like `khabar analyze --base`), before
     /// the record file's folder and the current folder.
     pub bases: Vec<PathBuf>,
+    /// Progress counters and the cancel flag, shared with whoever shows the progress.
+    pub progress: Arc<PrebuiltProgress>,
 }
+
+/// How far an [`open_analysis_files_with`] call is, and its cancel flag (a GUI polls these
+/// from another thread).
+#[derive(Debug, Default)]
+pub struct PrebuiltProgress {
+    /// Number of (unique) records, known once the record files are parsed.
+    pub records_total: AtomicUsize,
+    /// Articles read (or found missing) so far.
+    pub texts_done: AtomicUsize,
+    /// Set to stop early: the call then returns an error saying it was cancelled.
+    pub cancel: AtomicBool,
+}
+
+/// How often (in texts read) `notify` is called.
+pub const NOTIFY_EVERY: usize = 256;
 
 /// Opens record files (see the module doc) with the default options.
 pub fn open_analysis_files(files: &[PathBuf], edits: &AliasEdits) -> anyhow::Result<PrebuiltCorpus> {
@@ -97,6 +117,14 @@ pub fn open_analysis_files_with(
         bad_records.extend(b);
     }
     let records = sort_unique(records, &mut bad_records);
+    let progress = &options.progress;
+    progress.records_total.store(records.len(), Ordering::Relaxed);
+    let notify = || {
+        if let Some(n) = &options.corpus.notify {
+            n();
+        }
+    };
+    notify();
 
     let dirs: Vec<Option<PathBuf>> = files.iter().map(|f| f.parent().map(Path::to_path_buf)).collect();
     let filled: Vec<(Document, DocumentAnalysis, Option<String>)> = records
@@ -104,10 +132,20 @@ pub fn open_analysis_files_with(
         .map(|r| {
             let dir = dirs.get(r.source).and_then(|d| d.as_deref());
             let (mut doc, mut analysis) = document_from_record(r.record);
+            if progress.cancel.load(Ordering::Relaxed) {
+                return (doc, analysis, None);
+            }
             let missing = fill_text(&mut doc, &mut analysis, dir, options).err();
+            if (progress.texts_done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(NOTIFY_EVERY) {
+                notify();
+            }
             (doc, analysis, missing)
         })
         .collect();
+    if progress.cancel.load(Ordering::Relaxed) {
+        anyhow::bail!("cancelled");
+    }
+    notify();
     let mut docs = Vec::with_capacity(filled.len());
     let mut analyses = Vec::with_capacity(filled.len());
     let mut texts_missing = Vec::new();
@@ -239,7 +277,6 @@ mod tests {
     use crate::index::model::tests::doc_with;
     use crate::index::output::document_record;
     use std::io::Write as _;
-    use std::sync::Arc;
 
     const A: &str = "التقى جون سميث ماري جونز في باريس أمس. ثم عاد سميث.";
     const B: &str = "زار سميث لندن.\nوفي اليوم التالي عاد.";
@@ -447,5 +484,30 @@ mod tests {
         std::fs::write(&corrupt, b"\x1f\x8b not really gzip").unwrap();
         let err = open_analysis_files(&[corrupt], &AliasEdits::new()).unwrap_err();
         assert!(format!("{err:#}").contains("bad.jsonl.gz"), "{err:#}");
+    }
+
+    #[test]
+    fn progress_counts_every_text_and_cancel_stops_the_call() {
+        let (_tmp, _, shard) = folder();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = calls.clone();
+        let options = PrebuiltOptions {
+            corpus: CorpusOptions::default().with_notify(move || {
+                counter.fetch_add(1, Ordering::Relaxed);
+            }),
+            ..Default::default()
+        };
+        let got =
+            open_analysis_files_with(std::slice::from_ref(&shard), &AliasEdits::new(), &options).unwrap();
+        assert_eq!(got.corpus.documents.len(), 2);
+        assert_eq!(options.progress.records_total.load(Ordering::Relaxed), 2);
+        assert_eq!(options.progress.texts_done.load(Ordering::Relaxed), 2);
+        assert!(calls.load(Ordering::Relaxed) >= 2);
+
+        let options = PrebuiltOptions::default();
+        options.progress.cancel.store(true, Ordering::Relaxed);
+        let err = open_analysis_files_with(&[shard], &AliasEdits::new(), &options).unwrap_err();
+        assert_eq!(err.to_string(), "cancelled");
+        assert_eq!(options.progress.texts_done.load(Ordering::Relaxed), 0);
     }
 }
