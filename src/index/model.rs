@@ -255,9 +255,20 @@ impl AnalyzedCorpus {
     /// Entities sharing sentences (or documents) with `entity`, most shared first (then PMI,
     /// then id).
     pub fn cooccurring(&self, entity: EntityId, scope: CoScope) -> Vec<Cooccurrence> {
+        self.cooccurring_within(entity, scope, &|_| true)
+    }
+
+    /// [`Self::cooccurring`] counting only the documents `include` accepts (e.g. one copy of
+    /// each syndicated story). PMI still uses the whole corpus' totals.
+    pub fn cooccurring_within(
+        &self,
+        entity: EntityId,
+        scope: CoScope,
+        include: &dyn Fn(usize) -> bool,
+    ) -> Vec<Cooccurrence> {
         let Some(ent) = self.entities.get(entity) else { return Vec::new() };
         let mut counts: HashMap<EntityId, usize> = HashMap::new();
-        for &di in &ent.documents {
+        for &di in ent.documents.iter().filter(|&&d| include(d)) {
             let Some(d) = self.documents.get(di) else { continue };
             match scope {
                 CoScope::Document => {

@@ -94,6 +94,10 @@ pub struct DocumentView {
     pub face: ArabicFace,
     /// Find bar state (open with Ctrl+F or [`FindState::open`]).
     pub find: FindState,
+    /// Ranges drawn dimmed (e.g. scraping boilerplate): veiled with the background colour.
+    pub dimmed: Vec<Range<usize>>,
+    /// Marks in the right margin beside the lines of these ranges (e.g. notes), with colours.
+    pub margin_marks: Vec<(Range<usize>, Color32)>,
     id_salt: String,
     doc_key: Option<u64>,
     paragraphs: Vec<Paragraph>,
@@ -132,6 +136,8 @@ impl DocumentView {
             line_height: DEFAULT_LINE_HEIGHT,
             face: ArabicFace::Naskh,
             find: FindState::default(),
+            dimmed: Vec::new(),
+            margin_marks: Vec::new(),
             id_salt: id_salt.into(),
             doc_key: None,
             paragraphs: Vec::new(),
@@ -503,6 +509,30 @@ impl DocumentView {
                 &local,
                 clip,
             ));
+            let local_range = |r: &Range<usize>| {
+                let start = r.start.max(para_range.start);
+                let end = r.end.min(para_range.end);
+                (start < end).then(|| start - para.char_start..end - para.char_start)
+            };
+            let veil = visuals.panel_fill.gamma_multiply(0.6);
+            for r in self.dimmed.iter().filter_map(local_range) {
+                for rect in super::painter::range_rects(&layout, r, para_origin, ppp) {
+                    shapes.push(egui::Shape::rect_filled(rect, 0.0, veil));
+                }
+            }
+            for (r, color) in &self.margin_marks {
+                let Some(r) = local_range(r) else { continue };
+                let rects = super::painter::range_rects(&layout, r, para_origin, ppp);
+                let (Some(top), Some(bottom)) = (
+                    rects.iter().map(|x| x.top()).min_by(f32::total_cmp),
+                    rects.iter().map(|x| x.bottom()).max_by(f32::total_cmp),
+                ) else {
+                    continue;
+                };
+                let x = rect.right() - MARGIN / 2.0;
+                let bar = egui::Rect::from_min_max(egui::pos2(x - 2.0, top), egui::pos2(x + 2.0, bottom));
+                shapes.push(egui::Shape::rect_filled(bar, 2.0, *color));
+            }
         }
         painter.extend(shapes);
         self.evict_layouts(&visible, pass);

@@ -10,15 +10,30 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};
 
+use rayon::prelude::*;
+
 use crate::corpus::Document;
+use crate::extract::DocumentAnalysis;
 use crate::index::cache::{AnalysisCache, CacheRun, analyze_with_cache};
 use crate::index::search::SearchIndex;
 use crate::index::{AliasEdits, AnalyzedCorpus};
+
+/// What the corpus-wide text passes found: boilerplate lines and copies of one story.
+#[derive(Clone, Debug, Default)]
+pub struct CorpusTextFindings {
+    /// Per document: code-point ranges of boilerplate lines (dimmed in the reader, left out of
+    /// extraction, search and duplicate detection).
+    pub boilerplate: Vec<Vec<std::ops::Range<usize>>>,
+    /// Groups of near-duplicate documents (two or more each).
+    pub duplicates: Vec<crate::index::duplicates::DuplicateGroup>,
+}
 
 /// What a finished job hands back.
 pub struct AnalysisResult {
     pub corpus: AnalyzedCorpus,
     pub index: Arc<SearchIndex>,
+    /// None from a recluster (unchanged).
+    pub findings: Option<Arc<CorpusTextFindings>>,
     /// Documents whose analysis came from the cache / were analysed now.
     pub cache_hits: usize,
     pub analysed: usize,
@@ -78,10 +93,38 @@ impl AnalysisJob {
                     }
                 };
                 let run = CacheRun { progress: Some(&progress), cancel: Some(&cancel2) };
-                let analyses = analyze_with_cache(&documents, &mut cache, &run);
+                let mut analyses = analyze_with_cache(&documents, &mut cache, &run);
                 if analyses.cancelled {
                     return;
                 }
+                // Boilerplate: learned over the corpus; its mentions and times are dropped (the
+                // cached analyses stay whole, so a grown corpus can re-learn it).
+                let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
+                let model = crate::index::boilerplate::BoilerplateModel::learn(&texts);
+                let boilerplate: Vec<Vec<std::ops::Range<usize>>> = texts
+                    .par_iter()
+                    .map(|t| if model.is_empty() { Vec::new() } else { model.boilerplate_ranges(t) })
+                    .collect();
+                for (a, ranges) in analyses.analyses.iter_mut().zip(&boilerplate) {
+                    drop_inside(a, ranges);
+                }
+                let masked: Vec<String> = texts
+                    .par_iter()
+                    .zip(&boilerplate)
+                    .map(|(t, r)| {
+                        if r.is_empty() {
+                            (*t).to_owned()
+                        } else {
+                            crate::index::boilerplate::mask_ranges(t, r)
+                        }
+                    })
+                    .collect();
+                drop(texts);
+                let options = crate::index::duplicates::DuplicateOptions {
+                    mask_boilerplate: false,
+                    ..Default::default()
+                };
+                let duplicates = crate::index::duplicates::find_duplicates(&masked, &options);
                 let mut cache_note = analyses.status.clone();
                 if roots.is_some() {
                     cache.prune_unused();
@@ -90,11 +133,12 @@ impl AnalysisJob {
                     }
                 }
                 let corpus = AnalyzedCorpus::build(documents, analyses.analyses, &edits);
-                let texts: Vec<&str> = corpus.documents.iter().map(|d| d.doc.text.as_str()).collect();
-                let index = Arc::new(SearchIndex::build(&texts));
+                let index = Arc::new(SearchIndex::build(&masked));
+                drop(masked);
                 let result = AnalysisResult {
                     corpus,
                     index,
+                    findings: Some(Arc::new(CorpusTextFindings { boilerplate, duplicates })),
                     cache_hits: analyses.hits,
                     analysed: analyses.analysed,
                     cache_note,
@@ -123,7 +167,14 @@ impl AnalysisJob {
             .spawn(move || {
                 corpus.recluster(&edits);
                 done2.store(total, Ordering::Relaxed);
-                let result = AnalysisResult { corpus, index, cache_hits: 0, analysed: 0, cache_note: None };
+                let result = AnalysisResult {
+                    corpus,
+                    index,
+                    findings: None,
+                    cache_hits: 0,
+                    analysed: 0,
+                    cache_note: None,
+                };
                 tx.send(result).ok();
                 notify();
             })
@@ -159,5 +210,39 @@ impl AnalysisJob {
 impl Drop for AnalysisJob {
     fn drop(&mut self) {
         self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Drops the mentions and time expressions that lie inside `ranges` (sorted, disjoint).
+fn drop_inside(analysis: &mut DocumentAnalysis, ranges: &[std::ops::Range<usize>]) {
+    if ranges.is_empty() {
+        return;
+    }
+    let inside = |start: usize, end: usize| {
+        let i = ranges.partition_point(|r| r.end <= start);
+        ranges.get(i).is_some_and(|r| r.start <= start && end <= r.end)
+    };
+    analysis.entities.retain(|m| !inside(m.start, m.end));
+    analysis.times.retain(|t| !inside(t.start, t.end));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_inside_boilerplate_lines_are_dropped_and_others_kept() {
+        let mut a = DocumentAnalysis::default();
+        for (start, end) in [(0, 4), (10, 14), (20, 30)] {
+            a.entities.push(crate::extract::EntityMention {
+                start,
+                end,
+                text: String::new(),
+                kind: crate::extract::EntityType::Person,
+            });
+        }
+        drop_inside(&mut a, &[8..16, 25..40]);
+        let kept: Vec<(usize, usize)> = a.entities.iter().map(|m| (m.start, m.end)).collect();
+        assert_eq!(kept, vec![(0, 4), (20, 30)]);
     }
 }

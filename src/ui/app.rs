@@ -15,7 +15,7 @@ use super::documents::DocumentsPane;
 use super::entities::EntitiesPane;
 use super::loading::OpenCorpus;
 use super::selection::{Selection, SelectionState};
-use super::settings::{Settings, ThemeChoice};
+use super::settings::{RightTab, Settings, ThemeChoice};
 use super::status::{self, StatusInfo};
 use super::timeline::{TimelineEvent, TimelineModel, TimelinePane};
 use super::{PaneContext, drop, theme};
@@ -50,6 +50,19 @@ pub struct KhabarApp {
     /// After a recluster, select the entity containing this alias (type, alias).
     reselect_after_recluster: Option<crate::index::EntityRef>,
     analyzed: Option<Arc<crate::index::AnalyzedCorpus>>,
+    /// Boilerplate lines and duplicate groups of the last full analysis.
+    findings: Arc<super::analysis::CorpusTextFindings>,
+    stories: super::stories::Stories,
+    /// The user's stars, tags, notes and saved views for the open corpus, and where they live.
+    workspace: crate::index::workspace::Workspace,
+    workspace_path: Option<PathBuf>,
+    workspace_can_save: bool,
+    /// Notes re-anchored to the texts of this load already.
+    notes_anchored: bool,
+    /// A saved view to apply once the analysis is done (the last view on start).
+    pending_view: Option<crate::index::workspace::SavedView>,
+    restore_last_view: bool,
+    notes_pane: super::notes::NotesPane,
     /// Of the last full analysis: documents from the cache, documents analysed.
     last_analysis_counts: (usize, usize),
     /// Incremented whenever `analyzed` is replaced.
@@ -66,11 +79,15 @@ pub struct KhabarApp {
     export_double_scale: bool,
     show_errors: bool,
     show_about: bool,
+    /// The name typed in Views → Save view.
+    view_name: String,
     folder_pick: Option<Receiver<Option<PathBuf>>>,
     /// Watches the open folders once loaded (not the bundled samples).
     watcher: Option<crate::corpus::watch::FolderWatcher>,
     /// Running exports: what is exported ("Screenshot") and where its outcome arrives.
     exports: Vec<(&'static str, Receiver<crate::export::dialog::ExportOutcome>)>,
+    /// The last quote copied (for tests; the clipboard has it too).
+    last_copied_quote: Option<String>,
     message: Option<(String, Instant)>,
     title_shown: String,
 }
@@ -112,6 +129,15 @@ impl KhabarApp {
             analyzed: None,
             analysis_generation: 0,
             last_analysis_counts: (0, 0),
+            findings: Default::default(),
+            stories: Default::default(),
+            workspace: Default::default(),
+            workspace_path: None,
+            workspace_can_save: false,
+            notes_anchored: false,
+            pending_view: None,
+            restore_last_view: false,
+            notes_pane: Default::default(),
             search_index: None,
             search_pane: Default::default(),
             history: Default::default(),
@@ -122,9 +148,11 @@ impl KhabarApp {
             export_double_scale: false,
             show_errors: false,
             show_about: false,
+            view_name: String::new(),
             folder_pick: None,
             watcher: None,
             exports: Vec::new(),
+            last_copied_quote: None,
             message: None,
             title_shown: String::new(),
         };
@@ -132,6 +160,7 @@ impl KhabarApp {
         let start = if !paths.is_empty() {
             Command::OpenPaths(paths)
         } else if let Some(last) = app.settings.last_existing_folders() {
+            app.restore_last_view = true;
             Command::OpenPaths(last)
         } else {
             Command::OpenSamples
@@ -170,6 +199,31 @@ impl KhabarApp {
     /// analysed).
     pub fn last_analysis_counts(&self) -> (usize, usize) {
         self.last_analysis_counts
+    }
+
+    /// The user's stars, tags, notes and views for the open corpus.
+    pub fn workspace(&self) -> &crate::index::workspace::Workspace {
+        &self.workspace
+    }
+
+    /// The last passage copied as a quote.
+    pub fn last_copied_quote(&self) -> Option<&str> {
+        self.last_copied_quote.as_deref()
+    }
+
+    /// Near-duplicate groups of the open corpus.
+    pub fn stories(&self) -> &super::stories::Stories {
+        &self.stories
+    }
+
+    /// The document view of the document pane (selection, font size).
+    pub fn document_view_mut(&mut self) -> &mut crate::text::document_view::DocumentView {
+        self.document_pane.view_mut()
+    }
+
+    /// The remembered settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// The status-bar message shown now, if any.
@@ -328,6 +382,89 @@ impl KhabarApp {
                 }
                 Command::ExportScreenshot(pane) => self.export_screenshot(ctx, pane),
                 Command::ExportTable(what, format) => self.export_table(ctx, what, format),
+                Command::ToggleStar(d) => {
+                    if let Some(doc) = self.corpus.documents().get(d) {
+                        let path = doc.rel_path.clone();
+                        self.workspace.toggle_star(&path);
+                        self.save_workspace();
+                    }
+                }
+                Command::AddTag(d, tag) => {
+                    if let Some(doc) = self.corpus.documents().get(d) {
+                        let path = doc.rel_path.clone();
+                        if self.workspace.add_tag(&path, &tag) {
+                            self.save_workspace();
+                        }
+                    }
+                }
+                Command::RemoveTag(d, tag) => {
+                    if let Some(doc) = self.corpus.documents().get(d) {
+                        let path = doc.rel_path.clone();
+                        if self.workspace.remove_tag(&path, &tag) {
+                            self.save_workspace();
+                        }
+                    }
+                }
+                Command::AddNote { document, range, body } => {
+                    if let Some(doc) = self.corpus.documents().get(document) {
+                        let quote = crate::index::workspace::passage(&doc.text, range.start, range.end);
+                        let path = doc.rel_path.clone();
+                        self.workspace.add_note(&path, range.start, range.end, &quote, &body);
+                        self.save_workspace();
+                        self.show_message("Note added");
+                    }
+                }
+                Command::EditNote(id, body) => {
+                    if self.workspace.edit_note(id, &body) {
+                        self.save_workspace();
+                    }
+                }
+                Command::RemoveNote(id) => {
+                    if self.workspace.remove_note(id) {
+                        self.save_workspace();
+                        self.show_message("Note deleted");
+                    }
+                }
+                Command::CopyQuote { document, range, markdown } => {
+                    if let Some(doc) = self.corpus.documents().get(document) {
+                        let passage = crate::index::workspace::passage(&doc.text, range.start, range.end);
+                        let style = if markdown {
+                            crate::index::workspace::QuoteStyle::Markdown
+                        } else {
+                            crate::index::workspace::QuoteStyle::Plain
+                        };
+                        let quote =
+                            crate::index::workspace::format_quote(&passage, &self.citation(document), style);
+                        ctx.copy_text(quote.clone());
+                        self.last_copied_quote = Some(quote);
+                        self.show_message(if markdown {
+                            "Copied as a Markdown quote"
+                        } else {
+                            "Copied as a quote"
+                        });
+                    }
+                }
+                Command::SaveView(name) => {
+                    let name = name.trim().to_owned();
+                    if !name.is_empty() {
+                        let mut view = self.current_view();
+                        view.name = name.clone();
+                        self.workspace.save_view(view);
+                        self.save_workspace();
+                        self.show_message(format!("View “{name}” saved"));
+                    }
+                }
+                Command::OpenView(name) => {
+                    if let Some(view) = self.workspace.view(&name).cloned() {
+                        self.apply_view(&view);
+                    }
+                }
+                Command::RemoveView(name) => {
+                    if self.workspace.remove_view(&name) {
+                        self.save_workspace();
+                    }
+                }
+                Command::ExportNotes { markdown } => self.export_notes(ctx, markdown),
                 Command::ToggleErrorList => self.show_errors = !self.show_errors,
                 Command::ClearRecent => self.settings.recent_folders.clear(),
                 Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
@@ -349,8 +486,12 @@ impl KhabarApp {
         } else {
             self.settings.last_folders.clear();
         }
+        self.remember_last_view();
+        self.load_workspace(&paths);
         self.selection.set(Selection::default());
         self.watcher = None;
+        self.findings = Default::default();
+        self.stories = Default::default();
         self.show_errors = false;
         self.analysis_job = None;
         self.load_alias_edits(&paths);
@@ -563,10 +704,12 @@ impl KhabarApp {
             AnalysisPoll::Done(result) => {
                 let result = *result;
                 let was_recluster = job.kind() == JobKind::Recluster;
+                if !self.notes_anchored {
+                    self.anchor_notes();
+                }
                 if !was_recluster {
                     self.last_analysis_counts = (result.cache_hits, result.analysed);
                 }
-                self.timeline = timeline_model(&result.corpus);
                 if let Some(note) = &result.cache_note {
                     self.show_message(note.clone());
                 } else if !was_recluster && result.cache_hits > 0 {
@@ -584,8 +727,17 @@ impl KhabarApp {
                     let entity = found.map(|e| e.id.clone());
                     self.selection.set(Selection { entity, ..self.selection.current.clone() });
                 }
+                if let Some(findings) = result.findings {
+                    self.stories =
+                        super::stories::Stories::new(result.corpus.documents.len(), &findings.duplicates);
+                    self.findings = findings;
+                }
                 self.analyzed = Some(Arc::new(result.corpus));
                 self.analysis_generation += 1;
+                if let Some(view) = self.pending_view.take() {
+                    self.apply_view(&view);
+                }
+                self.timeline = self.timeline_for_view();
                 self.search_index = Some(result.index);
                 self.analysis_job = None;
                 self.visible_key = None;
@@ -691,6 +843,195 @@ impl KhabarApp {
         self.show_message(format!("Folder changed: {}", summary.describe()));
     }
 
+    /// Loads the user's workspace (stars, tags, notes, views) of the corpus opened from `roots`.
+    fn load_workspace(&mut self, roots: &[PathBuf]) {
+        let path = crate::index::workspace::workspace_path(roots);
+        let recovered = crate::index::workspace::Workspace::load_or_recover(&path);
+        if let Some(warning) = recovered.warning {
+            self.show_message(warning);
+        }
+        self.workspace = recovered.workspace;
+        self.workspace_can_save = recovered.can_save;
+        self.workspace_path = Some(path);
+        self.notes_anchored = false;
+        self.pending_view =
+            if std::mem::take(&mut self.restore_last_view) { self.workspace.last_view.clone() } else { None };
+    }
+
+    /// Writes the workspace (atomically); tells the user when that fails.
+    fn save_workspace(&mut self) {
+        let Some(path) = &self.workspace_path else { return };
+        if !self.workspace_can_save {
+            return;
+        }
+        if let Err(e) = self.workspace.save(path) {
+            self.show_message(format!("Could not save your notes and tags: {e}"));
+        }
+    }
+
+    /// Records the current state as the corpus' last view (restored on the next start).
+    fn remember_last_view(&mut self) {
+        if self.workspace_path.is_none() || self.corpus.documents().is_empty() {
+            return;
+        }
+        let view = self.current_view();
+        if self.workspace.last_view.as_ref() != Some(&view) {
+            self.workspace.last_view = Some(view);
+            self.save_workspace();
+        }
+    }
+
+    /// Re-attaches notes to the texts as loaded now (a file may have changed).
+    fn anchor_notes(&mut self) {
+        self.notes_anchored = true;
+        let mut changed = 0;
+        for doc in self.corpus.documents() {
+            if !self.workspace.notes_of(&doc.rel_path).is_empty() {
+                changed += self.workspace.reanchor(&doc.rel_path, &doc.text);
+            }
+        }
+        if changed > 0 {
+            self.save_workspace();
+            self.show_message(format!("{changed} notes moved with their passages (files changed)"));
+        }
+    }
+
+    /// The citation of a document: title, file, publication date (header or inferred).
+    fn citation(&self, document: usize) -> crate::index::workspace::Citation {
+        let doc = self.corpus.documents().get(document);
+        let inferred = self
+            .analyzed
+            .as_ref()
+            .and_then(|a| a.documents.get(document))
+            .and_then(|d| d.analysis.published_inferred.as_ref().map(|p| p.date));
+        crate::index::workspace::Citation {
+            title: doc.map(|d| d.title.clone()).unwrap_or_default(),
+            file: doc.map(|d| d.rel_path.clone()).unwrap_or_default(),
+            published: doc.and_then(|d| d.published).or(inferred),
+        }
+    }
+
+    /// The current state as a saved view (documents by path, entities by name).
+    pub fn current_view(&self) -> crate::index::workspace::SavedView {
+        let sel = &self.selection.current;
+        let entity = sel
+            .entity
+            .as_deref()
+            .and_then(|id| {
+                self.analyzed.as_ref().and_then(|a| a.entity_by_id(id).and_then(|e| a.entities.get(e)))
+            })
+            .map(|e| e.canonical.clone());
+        crate::index::workspace::SavedView {
+            name: String::new(),
+            document: sel.document.and_then(|d| self.corpus.documents().get(d)).map(|d| d.rel_path.clone()),
+            entity,
+            time_from: sel.time_range.map(|r| r.0),
+            time_to: sel.time_range.map(|r| r.1),
+            query: self.search_pane.query().to_owned(),
+            entity_filter: self.entities_pane.filter.clone(),
+            entity_scope_corpus: self.entities_pane.scope == super::entities::Scope::Corpus,
+        }
+    }
+
+    /// Restores a saved view (what still exists of it).
+    fn apply_view(&mut self, view: &crate::index::workspace::SavedView) {
+        let document = view
+            .document
+            .as_deref()
+            .and_then(|p| self.corpus.documents().iter().position(|d| d.rel_path == p))
+            .or(self.selection.current.document);
+        let entity = view.entity.as_deref().and_then(|name| {
+            let a = self.analyzed.as_ref()?;
+            let needle = crate::arabic::normalize(name);
+            a.entities
+                .iter()
+                .find(|e| crate::arabic::normalize(&e.canonical) == needle)
+                .or_else(|| {
+                    a.entities
+                        .iter()
+                        .find(|e| e.aliases.iter().any(|x| crate::arabic::normalize(x) == needle))
+                })
+                .map(|e| e.id.clone())
+        });
+        let time_range = view.time_from.zip(view.time_to);
+        self.entities_pane.filter = view.entity_filter.clone();
+        self.entities_pane.scope = if view.entity_scope_corpus {
+            super::entities::Scope::Corpus
+        } else {
+            super::entities::Scope::Document
+        };
+        self.search_pane.set_query(&view.query);
+        self.select(Selection { document, entity, time_range, target: None });
+    }
+
+    /// The timeline of the analysed corpus, each story once when that is switched on.
+    fn timeline_for_view(&self) -> TimelineModel {
+        match &self.analyzed {
+            Some(a) if self.settings.count_stories_once => {
+                timeline_model_within(a, &|d| !self.stories.is_extra_copy(d))
+            }
+            Some(a) => timeline_model(a),
+            None => TimelineModel::default(),
+        }
+    }
+
+    /// Exports every note with citations as Markdown or CSV (save dialog or ~/Documents/Khabar).
+    fn export_notes(&mut self, ctx: &egui::Context, markdown: bool) {
+        use crate::export::dialog::{ExportOutcome, SaveTarget, ask_save_path, write_atomically};
+        let workspace = self.workspace.clone();
+        let citations: std::collections::HashMap<String, crate::index::workspace::Citation> = self
+            .corpus
+            .documents()
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| workspace.documents().contains(&d.rel_path.as_str()))
+            .map(|(i, d)| (d.rel_path.clone(), self.citation(i)))
+            .collect();
+        let corpus_name = self.corpus.display_name().unwrap_or_else(|| "khabar".to_owned());
+        let stem = crate::export::png::default_file_name(&corpus_name, "notes", chrono::Local::now());
+        let extension = if markdown { "md" } else { "csv" };
+        let file_name = format!("{}.{extension}", stem.trim_end_matches(".png"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let notify = ctx.clone();
+        let spawned = std::thread::Builder::new().name("khabar-notes".into()).spawn(move || {
+            let cite = |path: &str| {
+                citations.get(path).cloned().unwrap_or_else(|| crate::index::workspace::Citation {
+                    title: String::new(),
+                    file: path.to_owned(),
+                    published: None,
+                })
+            };
+            let target =
+                ask_save_path("Export notes", &crate::export::dialog::tables_folder(), &file_name, extension);
+            let outcome = match target.path().map(|p| p.to_path_buf()) {
+                None => ExportOutcome::Cancelled,
+                Some(path) => {
+                    let written = write_atomically(&path, |out| {
+                        if markdown {
+                            std::io::Write::write_all(
+                                out,
+                                crate::index::workspace::notes_markdown(&workspace, cite).as_bytes(),
+                            )
+                        } else {
+                            crate::index::workspace::write_notes_csv(&workspace, cite, out, true)
+                        }
+                    });
+                    match (written, target) {
+                        (Err(e), _) => ExportOutcome::Failed(e.to_string()),
+                        (Ok(()), SaveTarget::NoDialog(_)) => ExportOutcome::SavedWithoutDialog(path),
+                        (Ok(()), _) => ExportOutcome::Saved(path),
+                    }
+                }
+            };
+            tx.send(outcome).ok();
+            notify.request_repaint();
+        });
+        match spawned {
+            Ok(_) => self.exports.push(("Notes", rx)),
+            Err(e) => self.show_message(format!("Could not start the notes export: {e}")),
+        }
+    }
+
     /// Loads the saved alias edits of the corpus opened from `roots` (none yet: empty).
     fn load_alias_edits(&mut self, roots: &[PathBuf]) {
         let path = aliases_path_for(roots);
@@ -757,6 +1098,19 @@ impl KhabarApp {
             } else if ctx.input_mut(|i| i.consume_shortcut(&undo)) {
                 self.commands.send(Command::UndoAliasEdit);
             }
+        }
+        let zoom_in = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Equals);
+        let zoom_in_plus = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Plus);
+        let zoom_out = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Minus);
+        let zoom_reset = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Num0);
+        if ctx.input_mut(|i| i.consume_shortcut(&zoom_in) || i.consume_shortcut(&zoom_in_plus)) {
+            self.settings.step_font_size(1);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&zoom_out)) {
+            self.settings.step_font_size(-1);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&zoom_reset)) {
+            self.settings.step_font_size(0);
         }
         let (back, forward) = ctx.input(|i| {
             (
@@ -893,8 +1247,63 @@ impl KhabarApp {
                     self.apply_theme(ui.ctx());
                 }
                 ui.separator();
+                ui.label("Reading");
+                ui.horizontal(|ui| {
+                    if ui.button("A−").on_hover_text("Smaller text (Ctrl+-)").clicked() {
+                        self.settings.step_font_size(-1);
+                    }
+                    ui.label(format!("{:.0} pt", self.settings.font_size));
+                    if ui.button("A+").on_hover_text("Larger text (Ctrl+=)").clicked() {
+                        self.settings.step_font_size(1);
+                    }
+                    if ui.button("Reset").on_hover_text("Default size (Ctrl+0)").clicked() {
+                        self.settings.step_font_size(0);
+                    }
+                });
+                ui.add(egui::Slider::new(&mut self.settings.line_spacing, 1.4..=2.6).text("line spacing"));
+                ui.radio_value(&mut self.settings.sans_face, false, "Naskh (reading face)");
+                ui.radio_value(&mut self.settings.sans_face, true, "Sans (compact face)");
+                ui.separator();
+                let once = self.settings.count_stories_once;
+                ui.checkbox(&mut self.settings.count_stories_once, "Count each story once")
+                    .on_hover_text("Copies of one story (syndicated, re-scraped) count once in entity counts, co-occurrence and the timeline");
+                if once != self.settings.count_stories_once {
+                    self.timeline = self.timeline_for_view();
+                    self.visible_key = None;
+                }
+                ui.checkbox(&mut self.settings.show_boilerplate, "Show boilerplate lines normally")
+                    .on_hover_text("Lines repeated across many articles (ads, share lines) are dimmed and left out of extraction and search");
+                ui.separator();
                 if ui.button("Files that could not be loaded…").clicked() {
                     self.commands.send(Command::ToggleErrorList);
+                }
+            });
+            ui.menu_button("Views", |ui| {
+                ui.horizontal(|ui| {
+                    ui.add(
+                        crate::text::input::ArabicTextInput::new(&mut self.view_name)
+                            .label("View name")
+                            .hint("Name of this view")
+                            .desired_width(160.0),
+                    );
+                    if ui.add_enabled(!self.view_name.trim().is_empty(), egui::Button::new("Save view")).clicked() {
+                        self.commands.send(Command::SaveView(std::mem::take(&mut self.view_name)));
+                    }
+                });
+                ui.separator();
+                if self.workspace.views.is_empty() {
+                    ui.label("No saved views yet");
+                }
+                for view in self.workspace.views.clone() {
+                    ui.horizontal(|ui| {
+                        if ui.button(format!("Open “{}”", view.name)).clicked() {
+                            self.commands.send(Command::OpenView(view.name.clone()));
+                            ui.close();
+                        }
+                        if ui.small_button("Delete").clicked() {
+                            self.commands.send(Command::RemoveView(view.name.clone()));
+                        }
+                    });
                 }
             });
             ui.menu_button("Help", |ui| {
@@ -962,6 +1371,11 @@ impl eframe::App for KhabarApp {
             pane_rects,
             analysis_job,
             analysis_generation,
+            stories,
+            settings,
+            workspace,
+            findings,
+            notes_pane,
             timeline,
             visible,
             ..
@@ -975,6 +1389,11 @@ impl eframe::App for KhabarApp {
             commands,
             loading: corpus.is_loading(),
             analysis_generation: *analysis_generation,
+            stories,
+            count_stories_once: settings.count_stories_once,
+            workspace,
+            boilerplate: &findings.boilerplate,
+            show_boilerplate: settings.show_boilerplate,
             text_input_focused,
             hovered_document: None,
             hovered_entity_in: selection.hovered().entity.clone(),
@@ -1003,9 +1422,20 @@ impl eframe::App for KhabarApp {
         pane_rects.insert(super::Pane::Documents, r.response.rect);
         let r = egui::Panel::right("khabar.entities")
             .resizable(true)
-            .default_size(300.0)
+            .default_size(320.0)
             .min_size(180.0)
-            .show(ui, |ui| entities_pane.ui(ui, &mut pane_ctx, analyzed.as_deref()));
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut settings.right_tab, RightTab::Entities, "Entities");
+                    let notes = pane_ctx.workspace.notes.len();
+                    ui.selectable_value(&mut settings.right_tab, RightTab::Notes, format!("Notes ({notes})"));
+                });
+                ui.separator();
+                match settings.right_tab {
+                    RightTab::Entities => entities_pane.ui(ui, &mut pane_ctx, analyzed.as_deref()),
+                    RightTab::Notes => notes_pane.ui(ui, &mut pane_ctx),
+                }
+            });
         pane_rects.insert(super::Pane::Entities, r.response.rect);
         let r = egui::Panel::bottom("khabar.timeline")
             .resizable(true)
@@ -1013,6 +1443,16 @@ impl eframe::App for KhabarApp {
             .min_size(120.0)
             .show(ui, |ui| timeline_pane.ui(ui, &mut pane_ctx, timeline));
         pane_rects.insert(super::Pane::Timeline, r.response.rect);
+        {
+            let view = document_pane.view_mut();
+            view.font_size = settings.font_size;
+            view.line_height = settings.line_spacing;
+            view.face = if settings.sans_face {
+                crate::text::layout::ArabicFace::Sans
+            } else {
+                crate::text::layout::ArabicFace::Naskh
+            };
+        }
         let r = egui::CentralPanel::default()
             .show(ui, |ui| document_pane.ui(ui, &mut pane_ctx, analyzed.as_deref()));
         pane_rects.insert(super::Pane::Document, r.response.rect);
@@ -1034,6 +1474,11 @@ impl eframe::App for KhabarApp {
                 commands: &mut self.commands,
                 loading: self.corpus.is_loading(),
                 analysis_generation: self.analysis_generation,
+                stories: &self.stories,
+                count_stories_once: self.settings.count_stories_once,
+                workspace: &self.workspace,
+                boilerplate: &self.findings.boilerplate,
+                show_boilerplate: self.settings.show_boilerplate,
                 text_input_focused: true,
                 hovered_document: None,
                 hovered_entity_in: None,
@@ -1056,6 +1501,7 @@ impl eframe::App for KhabarApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.remember_last_view();
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
     }
 }
@@ -1089,15 +1535,26 @@ fn log_command(command: &Command, sent_from: &std::panic::Location<'_>) {
 /// The timeline's data from the analysed corpus: publication dates (header, else inferred) and
 /// every event whose value is a calendar position.
 pub fn timeline_model(analyzed: &crate::index::AnalyzedCorpus) -> TimelineModel {
+    timeline_model_within(analyzed, &|_| true)
+}
+
+/// [`timeline_model`] of the documents `include` accepts (e.g. one copy of each story).
+pub fn timeline_model_within(
+    analyzed: &crate::index::AnalyzedCorpus,
+    include: &dyn Fn(usize) -> bool,
+) -> TimelineModel {
     use crate::extract::timex_range::{day_number, timex_range};
     let mut model = TimelineModel::default();
     for (i, d) in analyzed.documents.iter().enumerate() {
+        if !include(i) {
+            continue;
+        }
         match d.doc.published.or(d.analysis.published_inferred.as_ref().map(|p| p.date)) {
             Some(date) => model.publications.push((day_number(date), i)),
             None => model.undated_documents += 1,
         }
     }
-    for e in &analyzed.events {
+    for e in analyzed.events.iter().filter(|e| include(e.document)) {
         let Some((first, last)) = timex_range(&e.value) else { continue };
         let Some(doc) = analyzed.documents.get(e.document) else { continue };
         let sentence_text: String =

@@ -44,6 +44,34 @@ pub enum Command {
     ExportScreenshot(super::Pane),
     /// Save a table (entities, mentions, events, documents) of the current filtered view.
     ExportTable(crate::index::table::TableKind, crate::index::table::TableFormat),
+    /// Star or unstar a document.
+    ToggleStar(DocumentIndex),
+    /// Tag a document / remove a tag.
+    AddTag(DocumentIndex, String),
+    RemoveTag(DocumentIndex, String),
+    /// Add a note to a passage (code points) of a document.
+    AddNote {
+        document: DocumentIndex,
+        range: std::ops::Range<usize>,
+        body: String,
+    },
+    /// Change or delete a note.
+    EditNote(u64, String),
+    RemoveNote(u64),
+    /// Copy a passage with its citation (plain text or Markdown).
+    CopyQuote {
+        document: DocumentIndex,
+        range: std::ops::Range<usize>,
+        markdown: bool,
+    },
+    /// Save the current state under a name / restore / forget a saved view.
+    SaveView(String),
+    OpenView(String),
+    RemoveView(String),
+    /// Export every note of the corpus (Markdown or CSV) with citations.
+    ExportNotes {
+        markdown: bool,
+    },
     /// Show or hide the error list window.
     ToggleErrorList,
     /// Forget the recent-folders list.

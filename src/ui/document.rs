@@ -13,11 +13,16 @@ use super::command::Command;
 use super::theme;
 use crate::index::AnalyzedCorpus;
 use crate::text::document_view::{DocumentView, Highlight};
+use crate::text::input::ArabicTextInput;
 use crate::text::label::ArabicLabel;
 
 /// Pane-local state.
 pub struct DocumentPane {
     view: DocumentView,
+    /// The tag being typed.
+    new_tag: String,
+    /// The note being written for the selected passage (open when Some).
+    new_note: Option<String>,
     /// Index (among the selected entity's mentions in this document) of the current mention.
     current_mention: usize,
     /// Highlights reported to tests: how many mentions of the selected entity are shown.
@@ -26,11 +31,114 @@ pub struct DocumentPane {
 
 impl Default for DocumentPane {
     fn default() -> Self {
-        Self { view: DocumentView::new("khabar.document.view"), current_mention: 0, highlighted_mentions: 0 }
+        Self {
+            view: DocumentView::new("khabar.document.view"),
+            new_tag: String::new(),
+            new_note: None,
+            current_mention: 0,
+            highlighted_mentions: 0,
+        }
     }
 }
 
 impl DocumentPane {
+    /// Star toggle and tags of the open document (add with Enter, remove with ×).
+    fn star_and_tags_ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, index: usize) {
+        let Some(doc) = ctx.documents.get(index) else { return };
+        let starred = ctx.workspace.is_starred(&doc.rel_path);
+        ui.horizontal_wrapped(|ui| {
+            let star = ui
+                .selectable_label(starred, if starred { "★ Starred" } else { "☆ Star" })
+                .on_hover_text("Star this document (Views: starred only in the documents list)");
+            if star.clicked() {
+                ctx.commands.send(Command::ToggleStar(index));
+            }
+            for tag in ctx.workspace.tags_of(&doc.rel_path) {
+                let chip = ui.small_button(format!("#{tag} ×")).on_hover_text("Remove this tag");
+                chip.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Button, true, format!("remove tag {tag}"))
+                });
+                if chip.clicked() {
+                    ctx.commands.send(Command::RemoveTag(index, tag.to_owned()));
+                }
+            }
+            let input = ui.add(
+                ArabicTextInput::new(&mut self.new_tag).label("Add tag").hint("add tag").desired_width(110.0),
+            );
+            if input.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                let tag = self.new_tag.trim().trim_start_matches('#').to_owned();
+                if !tag.is_empty() {
+                    ctx.commands.send(Command::AddTag(index, tag));
+                }
+                self.new_tag.clear();
+            }
+        });
+    }
+
+    /// With a passage selected: add a note to it, copy it as a quote with its citation
+    /// (Ctrl+Shift+C: plain; Markdown from the button).
+    fn passage_actions_ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, index: usize) {
+        let selection = self.view.selection().filter(|r| !r.is_empty());
+        let copy_shortcut =
+            egui::KeyboardShortcut::new(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::C);
+        if let Some(range) = selection.clone()
+            && ui.input_mut(|i| i.consume_shortcut(&copy_shortcut))
+        {
+            ctx.commands.send(Command::CopyQuote { document: index, range, markdown: false });
+        }
+        let Some(range) = selection else {
+            self.new_note = None;
+            return;
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("{} characters selected:", range.len())).small());
+            if ui.button("Add note…").clicked() && self.new_note.is_none() {
+                self.new_note = Some(String::new());
+            }
+            if ui.button("Copy as quote").on_hover_text("With title, file and date (Ctrl+Shift+C)").clicked()
+            {
+                ctx.commands.send(Command::CopyQuote {
+                    document: index,
+                    range: range.clone(),
+                    markdown: false,
+                });
+            }
+            if ui.button("Copy as Markdown quote").clicked() {
+                ctx.commands.send(Command::CopyQuote {
+                    document: index,
+                    range: range.clone(),
+                    markdown: true,
+                });
+            }
+        });
+        let mut close = false;
+        if let Some(body) = self.new_note.as_mut() {
+            ui.horizontal(|ui| {
+                let input = ui.add(
+                    ArabicTextInput::new(body)
+                        .label("Note text")
+                        .hint("Your note on this passage")
+                        .desired_width(260.0),
+                );
+                let enter = input.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if enter || ui.button("Save note").clicked() {
+                    ctx.commands.send(Command::AddNote {
+                        document: index,
+                        range: range.clone(),
+                        body: body.trim().to_owned(),
+                    });
+                    close = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    close = true;
+                }
+            });
+        }
+        if close {
+            self.new_note = None;
+        }
+    }
+
     /// The text view (font size, find state).
     pub fn view_mut(&mut self) -> &mut DocumentView {
         &mut self.view
@@ -60,6 +168,7 @@ impl DocumentPane {
             );
             super::pane_screenshot_button(ui, ctx.commands, super::Pane::Document);
         });
+        self.star_and_tags_ui(ui, ctx, index);
         for w in &doc.warnings {
             ui.label(RichText::new(format!("Warning: {w}")).color(theme::error_color(dark)));
         }
@@ -125,7 +234,27 @@ impl DocumentPane {
                 }
             }
         }
+        self.passage_actions_ui(ui, ctx, index);
         ui.separator();
+        let rel_path = doc.rel_path.as_str();
+        self.view.dimmed = if ctx.show_boilerplate {
+            Vec::new()
+        } else {
+            ctx.boilerplate.get(index).cloned().unwrap_or_default()
+        };
+        self.view.margin_marks = ctx
+            .workspace
+            .notes_of(rel_path)
+            .iter()
+            .filter(|n| !n.detached)
+            .map(|n| (n.start..n.end, theme::note_color(dark)))
+            .collect();
+        for n in ctx.workspace.notes_of(rel_path).iter().filter(|n| !n.detached) {
+            highlights.push(Highlight {
+                char_range: n.start..n.end,
+                color: theme::note_color(dark).gamma_multiply(0.18),
+            });
+        }
         let response = self.view.ui(ui, &doc.text, &highlights);
         if let (Some(c), Some(a), Some(ad)) = (response.hovered_char, analyzed, analysed) {
             let hit = ad

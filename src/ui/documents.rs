@@ -6,6 +6,7 @@ use egui::{Align, Layout, RichText, Sense};
 
 use super::PaneContext;
 use super::command::Command;
+use super::stories::{ListRow, collapse};
 use super::theme;
 
 /// Pane-local state.
@@ -13,31 +14,79 @@ use super::theme;
 pub struct DocumentsPane {
     /// Set when the selection changed elsewhere, so the list scrolls to it once.
     scroll_to_selected: bool,
+    /// Duplicate groups shown expanded.
+    expanded: std::collections::HashSet<usize>,
+    /// Show starred documents only.
+    starred_only: bool,
+    /// The collapsed rows and what they were computed from.
+    rows: Vec<ListRow>,
+    rows_key: Option<RowsKey>,
 }
+
+/// What the collapsed rows depend on.
+type RowsKey = (usize, Option<usize>, Option<usize>, u64, usize, bool, usize);
 
 impl DocumentsPane {
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneContext<'_>) {
-        let visible = ctx.visible_documents;
         let total = ctx.documents.len();
-        ui.horizontal(|ui| {
-            ui.heading("Documents");
-            let count = if visible.len() == total {
-                format!("{total}")
+        let stars = ctx.workspace.starred.len();
+        let key: RowsKey = (
+            ctx.visible_documents.len(),
+            ctx.visible_documents.first().copied(),
+            ctx.visible_documents.last().copied(),
+            ctx.analysis_generation,
+            self.expanded.len(),
+            self.starred_only,
+            stars,
+        );
+        if self.rows_key != Some(key) || ctx.selection_changed {
+            let starred: Vec<usize> = if self.starred_only {
+                ctx.visible_documents
+                    .iter()
+                    .copied()
+                    .filter(|&d| {
+                        ctx.documents.get(d).is_some_and(|doc| ctx.workspace.is_starred(&doc.rel_path))
+                    })
+                    .collect()
             } else {
-                format!("{} of {total}", visible.len())
+                Vec::new()
             };
+            let source = if self.starred_only { &starred } else { ctx.visible_documents };
+            self.rows = collapse(source, ctx.stories, &self.expanded);
+            self.rows_key = Some(key);
+        }
+        let rows = std::mem::take(&mut self.rows);
+        let listed: usize = rows.iter().filter(|r| !r.nested).map(|r| r.copies.unwrap_or(1)).sum();
+        ui.horizontal_wrapped(|ui| {
+            ui.heading("Documents");
+            let count = if listed == total { format!("{total}") } else { format!("{listed} of {total}") };
             ui.label(RichText::new(count).color(theme::weak_text(ui)));
+            if !ctx.stories.is_empty() {
+                ui.label(
+                    RichText::new(format!("· {} copy groups", ctx.stories.len()))
+                        .small()
+                        .color(theme::weak_text(ui)),
+                )
+                .on_hover_text(
+                    "Articles that are copies of one story are listed once; click ×N to see the copies",
+                );
+            }
             super::pane_screenshot_button(ui, ctx.commands, super::Pane::Documents);
+        });
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut self.starred_only, format!("★ Starred only ({stars})"));
         });
         ui.separator();
         if total == 0 {
             ui.label(if ctx.loading { "Loading…" } else { "No articles in this folder." });
+            self.rows = rows;
             return;
         }
         if ctx.selection_changed {
             self.scroll_to_selected = true;
         }
         let selected = ctx.selection.document;
+        let visible: Vec<usize> = rows.iter().map(|r| r.document).collect();
         // Keyboard: arrows move in the list.
         if !ctx.text_input_focused {
             let (up, down) =
@@ -65,9 +114,9 @@ impl DocumentsPane {
             let view = ui.available_height();
             scroll = scroll.vertical_scroll_offset((top - view / 2.0).max(0.0));
         }
-        scroll.show_rows(ui, row_height, visible.len(), |ui, rows| {
-            for row in rows {
-                let Some(&index) = visible.get(row) else { continue };
+        scroll.show_rows(ui, row_height, rows.len(), |ui, range| {
+            for row in range {
+                let Some(&ListRow { document: index, copies, nested }) = rows.get(row) else { continue };
                 let Some(doc) = ctx.documents.get(index) else { continue };
                 let is_selected = selected == Some(index);
                 let (rect, response) =
@@ -77,8 +126,22 @@ impl DocumentsPane {
                     if is_selected || response.hovered() {
                         ui.painter().rect_filled(rect, 3.0, visuals.weak_bg_fill);
                     }
-                    let mut child =
-                        ui.new_child(egui::UiBuilder::new().max_rect(rect.shrink2(egui::vec2(6.0, 2.0))));
+                    let mut inner = rect.shrink2(egui::vec2(6.0, 2.0));
+                    if nested {
+                        inner.min.x += 18.0;
+                    }
+                    let starred = ctx.workspace.is_starred(&doc.rel_path);
+                    if starred {
+                        ui.painter().text(
+                            inner.left_top(),
+                            egui::Align2::LEFT_TOP,
+                            "★",
+                            egui::FontId::proportional(13.0),
+                            theme::note_color(ui.visuals().dark_mode),
+                        );
+                        inner.min.x += 16.0;
+                    }
+                    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(inner));
                     child.with_layout(Layout::top_down(Align::Max), |ui| {
                         let width = ui.available_width();
                         ui.add(
@@ -89,13 +152,43 @@ impl DocumentsPane {
                         );
                         let date =
                             doc.published.map(|d| d.to_string()).unwrap_or_else(|| "no date".to_owned());
-                        let meta = format!("{}  ·  {}", doc.rel_path, date);
+                        let mut meta = format!("{}  ·  {}", doc.rel_path, date);
+                        let tags = ctx.workspace.tags_of(&doc.rel_path);
+                        if !tags.is_empty() {
+                            meta.push_str(&format!("  ·  #{}", tags.join(" #")));
+                        }
                         ui.add(
                             egui::Label::new(RichText::new(meta).small().color(theme::weak_text(ui)))
                                 .truncate()
                                 .selectable(false),
                         );
                     });
+                }
+                if let Some(n) = copies
+                    && let Some(g) = ctx.stories.group_of(index)
+                {
+                    let badge = egui::Rect::from_min_size(
+                        egui::pos2(rect.left() + 4.0, rect.bottom() - 20.0),
+                        egui::vec2(44.0, 18.0),
+                    );
+                    let open = self.expanded.contains(&g);
+                    let label = if open { format!("− ×{n}") } else { format!("+ ×{n}") };
+                    let b = ui.put(badge, egui::Button::new(RichText::new(label).small()).small());
+                    let b = b.on_hover_text(format!(
+                        "{n} copies of this story (similarity {:.0} %); click to {}",
+                        ctx.stories.similarity(g) * 100.0,
+                        if open { "collapse" } else { "list them" }
+                    ));
+                    b.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{n} copies"))
+                    });
+                    if b.clicked() {
+                        if open {
+                            self.expanded.remove(&g);
+                        } else {
+                            self.expanded.insert(g);
+                        }
+                    }
                 }
                 let response = response.on_hover_text(&doc.title);
                 response.widget_info(|| {
@@ -109,5 +202,8 @@ impl DocumentsPane {
                 }
             }
         });
+        if self.rows.is_empty() {
+            self.rows = rows;
+        }
     }
 }

@@ -52,12 +52,18 @@ pub struct EntitiesPane {
     cooccurrence: Option<(CooccurrenceKey, Vec<crate::index::Cooccurrence>)>,
     show_matrix: bool,
     matrix: Option<(CorpusKey, Vec<usize>, Vec<Vec<usize>>)>,
+    /// The listed rows and what they were computed from.
+    rows: Vec<EntityRow>,
+    rows_key: Option<RowsKey>,
 }
+
+/// What the listed rows depend on: corpus, scope, document, filter, sort, stories once.
+type RowsKey = (CorpusKey, Scope, Option<usize>, String, SortBy, bool);
 
 /// Identifies an analysed corpus for pane-local caches ([`PaneContext::analysis_generation`]).
 type CorpusKey = u64;
 /// The co-occurrence list cache key: corpus and entity id.
-type CooccurrenceKey = (CorpusKey, String);
+type CooccurrenceKey = (CorpusKey, String, bool);
 
 /// The rows for a scope, filtered (Arabic-normalised substring of canonical or any alias) and
 /// sorted, grouped by type (PER, LOC, ORG, MISC).
@@ -68,6 +74,41 @@ pub fn entity_rows(
     filter: &str,
     sort: SortBy,
 ) -> Vec<EntityRow> {
+    entity_rows_within(corpus, scope, document, filter, sort, None)
+}
+
+/// [`entity_rows`] where the corpus-wide counts take only the documents `include` accepts
+/// (e.g. one copy of each story); `None` counts every document.
+pub fn entity_rows_within(
+    corpus: &AnalyzedCorpus,
+    scope: Scope,
+    document: Option<usize>,
+    filter: &str,
+    sort: SortBy,
+    include: Option<&dyn Fn(usize) -> bool>,
+) -> Vec<EntityRow> {
+    // (mentions, documents) per entity over the included documents.
+    let counted: Option<Vec<(usize, usize)>> = include.map(|include| {
+        let mut counts = vec![(0usize, 0usize); corpus.entities.len()];
+        for (di, d) in corpus.documents.iter().enumerate().filter(|(i, _)| include(*i)) {
+            let _ = di;
+            let mut seen: Vec<usize> = Vec::new();
+            for &e in &d.entity_ids {
+                if let Some(c) = counts.get_mut(e) {
+                    c.0 += 1;
+                    if !seen.contains(&e) {
+                        seen.push(e);
+                        c.1 += 1;
+                    }
+                }
+            }
+        }
+        counts
+    });
+    let corpus_counts = |i: usize, e: &crate::index::Entity| match &counted {
+        Some(c) => c.get(i).copied().unwrap_or((0, 0)),
+        None => (e.mention_count, e.document_count),
+    };
     let needle = crate::arabic::normalize(filter.trim());
     let matches = |e: &crate::index::Entity| {
         needle.is_empty()
@@ -78,13 +119,16 @@ pub fn entity_rows(
         Scope::Corpus => corpus
             .entities
             .iter()
-            .filter(|e| matches(e))
-            .map(|e| EntityRow {
+            .enumerate()
+            .filter(|(_, e)| matches(e))
+            .map(|(i, e)| (i, e, corpus_counts(i, e)))
+            .filter(|(_, _, (m, _))| *m > 0)
+            .map(|(_, e, (mentions, documents))| EntityRow {
                 id: e.id.clone(),
                 kind: e.kind,
                 canonical: e.canonical.clone(),
-                mentions: e.mention_count,
-                documents: e.document_count,
+                mentions,
+                documents,
             })
             .collect(),
         Scope::Document => {
@@ -95,14 +139,14 @@ pub fn entity_rows(
             }
             counts
                 .into_iter()
-                .filter_map(|(id, n)| corpus.entities.get(id).map(|e| (e, n)))
-                .filter(|(e, _)| matches(e))
-                .map(|(e, n)| EntityRow {
+                .filter_map(|(id, n)| corpus.entities.get(id).map(|e| (id, e, n)))
+                .filter(|(_, e, _)| matches(e))
+                .map(|(id, e, n)| EntityRow {
                     id: e.id.clone(),
                     kind: e.kind,
                     canonical: e.canonical.clone(),
                     mentions: n,
-                    documents: e.document_count,
+                    documents: corpus_counts(id, e).1,
                 })
                 .collect()
         }
@@ -264,9 +308,13 @@ impl EntitiesPane {
                 });
             }
         }
-        let key = (ctx.analysis_generation, id.to_owned());
+        let key = (ctx.analysis_generation, id.to_owned(), ctx.count_stories_once);
         if self.cooccurrence.as_ref().map(|(k, _)| k) != Some(&key) {
-            let co = corpus.cooccurring(eid, crate::index::CoScope::Sentence);
+            let stories = ctx.stories;
+            let once = ctx.count_stories_once;
+            let co = corpus.cooccurring_within(eid, crate::index::CoScope::Sentence, &|d| {
+                !once || !stories.is_extra_copy(d)
+            });
             self.cooccurrence = Some((key, co.into_iter().take(30).collect()));
         }
         let co = self.cooccurrence.as_ref().map(|(_, c)| c.as_slice()).unwrap_or_default();
@@ -462,9 +510,33 @@ impl EntitiesPane {
             self.detail_ui(ui, ctx, corpus, &id);
             ui.separator();
         }
-        let rows = entity_rows(corpus, self.scope, ctx.selection.document, &self.filter, self.sort);
+        let key: RowsKey = (
+            ctx.analysis_generation,
+            self.scope,
+            ctx.selection.document,
+            self.filter.clone(),
+            self.sort,
+            ctx.count_stories_once,
+        );
+        if self.rows_key.as_ref() != Some(&key) {
+            let stories = ctx.stories;
+            let include = |d: usize| !stories.is_extra_copy(d);
+            let include: Option<&dyn Fn(usize) -> bool> =
+                if ctx.count_stories_once { Some(&include) } else { None };
+            self.rows = entity_rows_within(
+                corpus,
+                self.scope,
+                ctx.selection.document,
+                &self.filter,
+                self.sort,
+                include,
+            );
+            self.rows_key = Some(key);
+        }
+        let rows = std::mem::take(&mut self.rows);
         if rows.is_empty() {
             ui.label("No entities found");
+            self.rows = rows;
             return;
         }
         let selected = ctx.selection.entity.clone();
@@ -536,5 +608,6 @@ impl EntitiesPane {
                 }
             },
         );
+        self.rows = rows;
     }
 }

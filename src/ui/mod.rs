@@ -12,10 +12,12 @@ pub mod drop;
 pub mod entities;
 pub mod history;
 pub mod loading;
+pub mod notes;
 pub mod search;
 pub mod selection;
 pub mod settings;
 pub mod status;
+pub mod stories;
 pub mod theme;
 pub mod timeline;
 
@@ -78,6 +80,14 @@ pub struct PaneContext<'a> {
     /// Changes whenever the analysed corpus is replaced (analysis done, alias edit applied), so
     /// panes know when to drop what they derived from it.
     pub analysis_generation: u64,
+    /// Copies of one story (near-duplicates) and whether each story is counted once.
+    pub stories: &'a stories::Stories,
+    pub count_stories_once: bool,
+    /// The user's stars, tags, notes and views for this corpus.
+    pub workspace: &'a crate::index::workspace::Workspace,
+    /// Boilerplate ranges per document, and whether they are shown normally (else dimmed).
+    pub boilerplate: &'a [Vec<std::ops::Range<usize>>],
+    pub show_boilerplate: bool,
     /// True when a text field has keyboard focus (lists then ignore arrow keys).
     pub text_input_focused: bool,
     /// Output: the document row under the pointer this frame.

@@ -30,6 +30,16 @@ pub struct SearchPane {
 
 impl SearchPane {
     /// Opens the window with the box focused.
+    /// The query typed.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// Sets the query (restoring a saved view); results follow on the next frame.
+    pub fn set_query(&mut self, query: &str) {
+        self.query = query.to_owned();
+    }
+
     pub fn show(&mut self) {
         self.open = true;
         self.focus_requested = true;

@@ -30,7 +30,28 @@ pub struct Settings {
     /// Most recent first.
     pub recent_folders: Vec<PathBuf>,
     pub theme: ThemeChoice,
+    /// Reading comfort: document font size (points), line spacing (× font size), Arabic face.
+    pub font_size: f32,
+    pub line_spacing: f32,
+    pub sans_face: bool,
+    /// Count each syndicated story once (entity counts, co-occurrence, timeline).
+    pub count_stories_once: bool,
+    /// Show boilerplate lines normally instead of dimmed.
+    pub show_boilerplate: bool,
+    /// Which tab the right-hand panel shows.
+    pub right_tab: RightTab,
 }
+
+/// The tabs of the right-hand panel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RightTab {
+    #[default]
+    Entities,
+    Notes,
+}
+
+/// Smallest and largest document font size (points).
+pub const FONT_SIZE_RANGE: std::ops::RangeInclusive<f32> = 10.0..=40.0;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -39,6 +60,12 @@ impl Default for Settings {
             last_folders: Vec::new(),
             recent_folders: Vec::new(),
             theme: ThemeChoice::System,
+            font_size: crate::text::document_view::DEFAULT_FONT_SIZE,
+            line_spacing: crate::text::document_view::DEFAULT_LINE_HEIGHT,
+            sans_face: false,
+            count_stories_once: false,
+            show_boilerplate: false,
+            right_tab: RightTab::Entities,
         }
     }
 }
@@ -52,6 +79,16 @@ impl Settings {
             self.recent_folders.insert(0, root.clone());
         }
         self.recent_folders.truncate(MAX_RECENT);
+    }
+
+    /// Changes the document font size by `steps` points (0: back to the default), within
+    /// [`FONT_SIZE_RANGE`].
+    pub fn step_font_size(&mut self, steps: i32) {
+        self.font_size = if steps == 0 {
+            crate::text::document_view::DEFAULT_FONT_SIZE
+        } else {
+            (self.font_size + steps as f32).clamp(*FONT_SIZE_RANGE.start(), *FONT_SIZE_RANGE.end())
+        };
     }
 
     /// The last folders if they all still exist.
@@ -80,6 +117,17 @@ mod tests {
         let s: Settings = ron_like_parse(old);
         assert_eq!(s.recent_folders, vec![PathBuf::from("/x")]);
         assert_eq!(s.theme, ThemeChoice::System);
+    }
+
+    #[test]
+    fn font_size_steps_stay_in_range_and_reset() {
+        let mut s = Settings::default();
+        s.step_font_size(100);
+        assert_eq!(s.font_size, *FONT_SIZE_RANGE.end());
+        s.step_font_size(-2);
+        assert_eq!(s.font_size, FONT_SIZE_RANGE.end() - 2.0);
+        s.step_font_size(0);
+        assert_eq!(s.font_size, crate::text::document_view::DEFAULT_FONT_SIZE);
     }
 
     fn ron_like_parse(text: &str) -> Settings {

@@ -51,6 +51,11 @@ pub fn entity_highlight(kind: EntityType, dark: bool, strong: bool) -> Color32 {
     Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), alpha)
 }
 
+/// Colour of notes: margin marks, quoted passages.
+pub fn note_color(dark: bool) -> Color32 {
+    if dark { Color32::from_rgb(0xf2, 0xc9, 0x4c) } else { Color32::from_rgb(0xb0, 0x7d, 0x00) }
+}
+
 /// Fill of a co-occurrence matrix cell, `strength` in 0..=1.
 pub fn matrix_cell(strength: f32, dark: bool) -> Color32 {
     let a = (30.0 + 200.0 * strength.clamp(0.0, 1.0)) as u8;

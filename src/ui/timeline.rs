@@ -149,7 +149,7 @@ impl TimelinePane {
             .iter()
             .filter(|e| entity.as_ref().is_none_or(|id| e.entities.iter().any(|x| x == id)))
             .collect();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading("Timeline");
             ui.label(
                 egui::RichText::new(format!("{} publication dates", model.publications.len()))
