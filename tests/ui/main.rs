@@ -6,6 +6,7 @@
 mod app;
 mod exports;
 mod linked;
+mod research;
 mod timeline;
 mod watch;
 
