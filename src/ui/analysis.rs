@@ -28,6 +28,33 @@ pub struct CorpusTextFindings {
     pub duplicates: Vec<crate::index::duplicates::DuplicateGroup>,
 }
 
+/// Boilerplate ranges of each text (empty when the corpus has none) and the texts with them
+/// masked (spaces, same length in chars), for search and duplicate detection.
+fn boilerplate_pass(texts: &[&str]) -> (Vec<Vec<std::ops::Range<usize>>>, Vec<String>) {
+    let model = crate::index::boilerplate::BoilerplateModel::learn(texts);
+    let ranges: Vec<Vec<std::ops::Range<usize>>> = texts
+        .par_iter()
+        .map(|t| if model.is_empty() { Vec::new() } else { model.boilerplate_ranges(t) })
+        .collect();
+    let masked: Vec<String> = texts
+        .par_iter()
+        .zip(&ranges)
+        .map(
+            |(t, r)| {
+                if r.is_empty() { (*t).to_owned() } else { crate::index::boilerplate::mask_ranges(t, r) }
+            },
+        )
+        .collect();
+    (ranges, masked)
+}
+
+/// Near-duplicate groups of (boilerplate-masked) texts.
+fn duplicate_pass(masked: &[String]) -> Vec<crate::index::duplicates::DuplicateGroup> {
+    let options =
+        crate::index::duplicates::DuplicateOptions { mask_boilerplate: false, ..Default::default() };
+    crate::index::duplicates::find_duplicates(masked, &options)
+}
+
 /// What a finished job hands back.
 pub struct AnalysisResult {
     pub corpus: AnalyzedCorpus,
@@ -45,6 +72,10 @@ pub struct AnalysisResult {
 pub enum AnalysisPoll {
     Running,
     Done(Box<AnalysisResult>),
+    /// Prebuilt analysis files opened: the corpus, and problems for the error list.
+    Prebuilt(Box<AnalysisResult>, Vec<crate::corpus::FileProblem>),
+    /// The job could not finish, with the reason.
+    Failed(String),
     /// The thread ended without a result (it panicked, or was cancelled).
     Died,
 }
@@ -54,7 +85,20 @@ pub enum AnalysisPoll {
 pub enum JobKind {
     Analysis,
     Recluster,
+    /// Opening prebuilt analysis files.
+    Prebuilt,
 }
+
+/// Where a job's result arrives.
+enum ResultChannel {
+    Plain(Receiver<AnalysisResult>),
+    /// The prebuilt corpus with the problems to list, or why it could not be opened; and the
+    /// progress counters.
+    Prebuilt(Receiver<PrebuiltOutcome>, Arc<crate::index::prebuilt::PrebuiltProgress>),
+}
+
+/// The result of opening prebuilt analysis files.
+type PrebuiltOutcome = Result<(AnalysisResult, Vec<crate::corpus::FileProblem>), String>;
 
 /// A running analysis or recluster.
 pub struct AnalysisJob {
@@ -62,7 +106,7 @@ pub struct AnalysisJob {
     done: Arc<AtomicUsize>,
     total: usize,
     cancel: Arc<AtomicBool>,
-    result: Receiver<AnalysisResult>,
+    result: ResultChannel,
 }
 
 impl AnalysisJob {
@@ -97,34 +141,6 @@ impl AnalysisJob {
                 if analyses.cancelled {
                     return;
                 }
-                // Boilerplate: learned over the corpus; its mentions and times are dropped (the
-                // cached analyses stay whole, so a grown corpus can re-learn it).
-                let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
-                let model = crate::index::boilerplate::BoilerplateModel::learn(&texts);
-                let boilerplate: Vec<Vec<std::ops::Range<usize>>> = texts
-                    .par_iter()
-                    .map(|t| if model.is_empty() { Vec::new() } else { model.boilerplate_ranges(t) })
-                    .collect();
-                for (a, ranges) in analyses.analyses.iter_mut().zip(&boilerplate) {
-                    drop_inside(a, ranges);
-                }
-                let masked: Vec<String> = texts
-                    .par_iter()
-                    .zip(&boilerplate)
-                    .map(|(t, r)| {
-                        if r.is_empty() {
-                            (*t).to_owned()
-                        } else {
-                            crate::index::boilerplate::mask_ranges(t, r)
-                        }
-                    })
-                    .collect();
-                drop(texts);
-                let options = crate::index::duplicates::DuplicateOptions {
-                    mask_boilerplate: false,
-                    ..Default::default()
-                };
-                let duplicates = crate::index::duplicates::find_duplicates(&masked, &options);
                 let mut cache_note = analyses.status.clone();
                 if roots.is_some() {
                     cache.prune_unused();
@@ -132,6 +148,15 @@ impl AnalysisJob {
                         cache_note = Some(format!("Could not save the analysis cache: {e}"));
                     }
                 }
+                // Boilerplate: learned over the corpus; its mentions and times are dropped (the
+                // cached analyses stay whole, so a grown corpus can re-learn it).
+                let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
+                let (boilerplate, masked) = boilerplate_pass(&texts);
+                drop(texts);
+                for (a, ranges) in analyses.analyses.iter_mut().zip(&boilerplate) {
+                    drop_inside(a, ranges);
+                }
+                let duplicates = duplicate_pass(&masked);
                 let corpus = AnalyzedCorpus::build(documents, analyses.analyses, &edits);
                 let index = Arc::new(SearchIndex::build(&masked));
                 drop(masked);
@@ -147,7 +172,91 @@ impl AnalysisJob {
                 notify();
             })
             .ok()?;
-        Some(Self { kind: JobKind::Analysis, done, total, cancel, result: rx })
+        Some(Self { kind: JobKind::Analysis, done, total, cancel, result: ResultChannel::Plain(rx) })
+    }
+
+    /// Opens prebuilt analysis record files (`khabar analyze --format jsonl` of each shard),
+    /// reading the articles' texts back (see `index::prebuilt`).
+    pub fn prebuilt(
+        files: Vec<PathBuf>,
+        edits: AliasEdits,
+        notify: impl Fn() + Send + Sync + 'static,
+    ) -> Option<Self> {
+        let progress = Arc::new(crate::index::prebuilt::PrebuiltProgress::default());
+        let done = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (done2, cancel2, progress2) = (done.clone(), cancel.clone(), progress.clone());
+        let notify = Arc::new(notify);
+        std::thread::Builder::new()
+            .name("khabar-prebuilt".into())
+            .spawn(move || {
+                let watch = {
+                    let (progress, done, cancel, notify) =
+                        (progress2.clone(), done2.clone(), cancel2.clone(), notify.clone());
+                    move || {
+                        done.store(progress.texts_done.load(Ordering::Relaxed), Ordering::Relaxed);
+                        if cancel.load(Ordering::Relaxed) {
+                            progress.cancel.store(true, Ordering::Relaxed);
+                        }
+                        notify();
+                    }
+                };
+                let options = crate::index::prebuilt::PrebuiltOptions {
+                    corpus: crate::corpus::CorpusOptions::default().with_notify(watch),
+                    progress: progress2,
+                    ..Default::default()
+                };
+                let outcome = crate::index::prebuilt::open_analysis_files_with(&files, &edits, &options);
+                let result = outcome.map(|prebuilt| {
+                    let texts: Vec<&str> =
+                        prebuilt.corpus.documents.iter().map(|d| d.doc.text.as_str()).collect();
+                    let (boilerplate, masked) = boilerplate_pass(&texts);
+                    drop(texts);
+                    let duplicates = duplicate_pass(&masked);
+                    let index = Arc::new(SearchIndex::build(&masked));
+                    let mut problems: Vec<crate::corpus::FileProblem> = prebuilt
+                        .texts_missing
+                        .iter()
+                        .map(|(path, why)| {
+                            crate::corpus::FileProblem::new(
+                                path,
+                                path.clone(),
+                                format!("text not shown: {why}"),
+                            )
+                        })
+                        .collect();
+                    for bad in &prebuilt.bad_records {
+                        let file = files.get(bad.source).map(|f| f.display().to_string()).unwrap_or_default();
+                        problems.push(crate::corpus::FileProblem::new(
+                            &file,
+                            format!("{file}:{}", bad.line),
+                            format!("record not used: {}", bad.reason),
+                        ));
+                    }
+                    (
+                        AnalysisResult {
+                            corpus: prebuilt.corpus,
+                            index,
+                            findings: Some(Arc::new(CorpusTextFindings { boilerplate, duplicates })),
+                            cache_hits: 0,
+                            analysed: 0,
+                            cache_note: None,
+                        },
+                        problems,
+                    )
+                });
+                tx.send(result.map_err(|e| format!("{e:#}"))).ok();
+                notify();
+            })
+            .ok()?;
+        Some(Self {
+            kind: JobKind::Prebuilt,
+            done,
+            total: usize::MAX,
+            cancel,
+            result: ResultChannel::Prebuilt(rx, progress),
+        })
     }
 
     /// Reruns alias clustering of `corpus` with `edits` (after an alias edit or undo).
@@ -179,7 +288,7 @@ impl AnalysisJob {
                 notify();
             })
             .ok()?;
-        Some(Self { kind: JobKind::Recluster, done, total, cancel, result: rx })
+        Some(Self { kind: JobKind::Recluster, done, total, cancel, result: ResultChannel::Plain(rx) })
     }
 
     /// What the job does.
@@ -189,7 +298,11 @@ impl AnalysisJob {
 
     /// (documents analysed, total).
     pub fn progress(&self) -> (usize, usize) {
-        (self.done.load(Ordering::Relaxed).min(self.total), self.total)
+        let total = match &self.result {
+            ResultChannel::Prebuilt(_, p) => p.records_total.load(Ordering::Relaxed),
+            ResultChannel::Plain(_) => self.total,
+        };
+        (self.done.load(Ordering::Relaxed).min(total), total)
     }
 
     /// Asks the job to stop (the result is then never delivered).
@@ -199,10 +312,18 @@ impl AnalysisJob {
 
     /// The finished result, once.
     pub fn try_take(&self) -> AnalysisPoll {
-        match self.result.try_recv() {
-            Ok(result) => AnalysisPoll::Done(Box::new(result)),
-            Err(TryRecvError::Empty) => AnalysisPoll::Running,
-            Err(TryRecvError::Disconnected) => AnalysisPoll::Died,
+        match &self.result {
+            ResultChannel::Plain(rx) => match rx.try_recv() {
+                Ok(result) => AnalysisPoll::Done(Box::new(result)),
+                Err(TryRecvError::Empty) => AnalysisPoll::Running,
+                Err(TryRecvError::Disconnected) => AnalysisPoll::Died,
+            },
+            ResultChannel::Prebuilt(rx, _) => match rx.try_recv() {
+                Ok(Ok((result, problems))) => AnalysisPoll::Prebuilt(Box::new(result), problems),
+                Ok(Err(why)) => AnalysisPoll::Failed(why),
+                Err(TryRecvError::Empty) => AnalysisPoll::Running,
+                Err(TryRecvError::Disconnected) => AnalysisPoll::Died,
+            },
         }
     }
 }

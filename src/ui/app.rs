@@ -98,6 +98,14 @@ impl KhabarApp {
         Self::with_corpus_options(cc, paths, crate::corpus::CorpusOptions::default())
     }
 
+    /// Creates the app on prebuilt analysis record files (`khabar open --analysis FILE…`).
+    pub fn with_analysis_files(cc: &eframe::CreationContext<'_>, files: Vec<PathBuf>) -> Self {
+        let mut app = Self::with_corpus_options(cc, Vec::new(), crate::corpus::CorpusOptions::default());
+        app.commands.send(Command::OpenAnalysis(files));
+        app.handle_commands(&cc.egui_ctx);
+        app
+    }
+
     /// Like [`Self::new`], with the options every corpus is loaded with (tests inject a slow
     /// or failing reader through them).
     pub fn with_corpus_options(
@@ -312,6 +320,7 @@ impl KhabarApp {
             log_command(&command, sent_from);
             match command {
                 Command::OpenPaths(paths) => self.open_paths(paths),
+                Command::OpenAnalysis(files) => self.open_analysis(ctx, files),
                 Command::OpenSamples => match crate::app_dirs::materialize_samples() {
                     Ok(dir) => self.open_paths(vec![dir]),
                     Err(e) => self.show_message(format!("Could not prepare the sample articles: {e}")),
@@ -479,6 +488,12 @@ impl KhabarApp {
             self.show_message(format!("Not found: {}", missing.join(", ")));
             return;
         }
+        self.open_paths_with(paths, false);
+    }
+
+    /// Resets everything for a new corpus opened from `paths` (folders and files, or the
+    /// record files of prebuilt analysis when `prebuilt`).
+    fn open_paths_with(&mut self, paths: Vec<PathBuf>, prebuilt: bool) {
         let is_samples =
             paths.len() == 1 && paths.first().is_some_and(|p| crate::app_dirs::is_samples_dir(p));
         if !is_samples {
@@ -500,7 +515,26 @@ impl KhabarApp {
         self.history = Default::default();
         self.timeline = TimelineModel::default();
         self.visible_key = None;
-        self.corpus = OpenCorpus::open(paths, is_samples, self.corpus_options.clone());
+        self.corpus = if prebuilt {
+            OpenCorpus::external(paths)
+        } else {
+            OpenCorpus::open(paths, is_samples, self.corpus_options.clone())
+        };
+    }
+
+    /// Opens prebuilt analysis files: the documents and their analyses arrive together from a
+    /// background job (texts read back from the articles' paths).
+    fn open_analysis(&mut self, ctx: &egui::Context, files: Vec<PathBuf>) {
+        let missing: Vec<String> =
+            files.iter().filter(|p| !p.is_file()).map(|p| p.display().to_string()).collect();
+        if !missing.is_empty() {
+            self.show_message(format!("Not found: {}", missing.join(", ")));
+            return;
+        }
+        self.open_paths_with(files.clone(), true);
+        let notify_ctx = ctx.clone();
+        self.analysis_job =
+            AnalysisJob::prebuilt(files, self.alias_edits.clone(), move || notify_ctx.request_repaint());
     }
 
     /// Captures the next frame and saves the window or a pane as a PNG where the user says (save
@@ -702,45 +736,28 @@ impl KhabarApp {
         let Some(job) = &self.analysis_job else { return };
         match job.try_take() {
             AnalysisPoll::Done(result) => {
-                let result = *result;
                 let was_recluster = job.kind() == JobKind::Recluster;
-                if !self.notes_anchored {
-                    self.anchor_notes();
-                }
-                if !was_recluster {
-                    self.last_analysis_counts = (result.cache_hits, result.analysed);
-                }
-                if let Some(note) = &result.cache_note {
-                    self.show_message(note.clone());
-                } else if !was_recluster && result.cache_hits > 0 {
-                    self.show_message(format!(
-                        "{} documents from the analysis cache, {} analysed",
-                        result.cache_hits, result.analysed
-                    ));
-                }
-                if let Some(wanted) = self.reselect_after_recluster.take() {
-                    let needle = crate::arabic::normalize(&wanted.alias);
-                    let found = result.corpus.entities.iter().find(|e| {
-                        e.kind == wanted.kind
-                            && e.aliases.iter().any(|a| crate::arabic::normalize(a) == needle)
-                    });
-                    let entity = found.map(|e| e.id.clone());
-                    self.selection.set(Selection { entity, ..self.selection.current.clone() });
-                }
-                if let Some(findings) = result.findings {
-                    self.stories =
-                        super::stories::Stories::new(result.corpus.documents.len(), &findings.duplicates);
-                    self.findings = findings;
-                }
-                self.analyzed = Some(Arc::new(result.corpus));
-                self.analysis_generation += 1;
-                if let Some(view) = self.pending_view.take() {
-                    self.apply_view(&view);
-                }
-                self.timeline = self.timeline_for_view();
-                self.search_index = Some(result.index);
                 self.analysis_job = None;
-                self.visible_key = None;
+                self.take_analysis_result(*result, was_recluster);
+            }
+            AnalysisPoll::Prebuilt(result, problems) => {
+                let documents: Vec<crate::corpus::Document> =
+                    result.corpus.documents.iter().map(|d| d.doc.clone()).collect();
+                let shown = documents.len();
+                let missing = problems.len();
+                self.corpus.set_documents(documents, problems);
+                self.analysis_job = None;
+                self.take_analysis_result(*result, false);
+                self.show_message(if missing > 0 {
+                    format!("{shown} analysed documents opened; {missing} problems (see the error list)")
+                } else {
+                    format!("{shown} analysed documents opened")
+                });
+            }
+            AnalysisPoll::Failed(why) => {
+                self.analysis_job = None;
+                self.corpus.set_documents(Vec::new(), Vec::new());
+                self.show_message(format!("Could not open the analysis files: {why}"));
             }
             AnalysisPoll::Running => ctx.request_repaint_after(Duration::from_millis(100)),
             AnalysisPoll::Died => {
@@ -748,6 +765,45 @@ impl KhabarApp {
                 self.show_message("The analysis stopped unexpectedly");
             }
         }
+    }
+
+    /// Installs a finished analysis (or recluster): the corpus model, search index, findings;
+    /// re-anchors notes, reselects the entity kept by an alias edit, applies a pending view.
+    fn take_analysis_result(&mut self, result: super::analysis::AnalysisResult, was_recluster: bool) {
+        if !self.notes_anchored {
+            self.anchor_notes();
+        }
+        if !was_recluster {
+            self.last_analysis_counts = (result.cache_hits, result.analysed);
+        }
+        if let Some(note) = &result.cache_note {
+            self.show_message(note.clone());
+        } else if !was_recluster && result.cache_hits > 0 {
+            self.show_message(format!(
+                "{} documents from the analysis cache, {} analysed",
+                result.cache_hits, result.analysed
+            ));
+        }
+        if let Some(wanted) = self.reselect_after_recluster.take() {
+            let needle = crate::arabic::normalize(&wanted.alias);
+            let found = result.corpus.entities.iter().find(|e| {
+                e.kind == wanted.kind && e.aliases.iter().any(|a| crate::arabic::normalize(a) == needle)
+            });
+            let entity = found.map(|e| e.id.clone());
+            self.selection.set(Selection { entity, ..self.selection.current.clone() });
+        }
+        if let Some(findings) = result.findings {
+            self.stories = super::stories::Stories::new(result.corpus.documents.len(), &findings.duplicates);
+            self.findings = findings;
+        }
+        self.analyzed = Some(Arc::new(result.corpus));
+        self.analysis_generation += 1;
+        if let Some(view) = self.pending_view.take() {
+            self.apply_view(&view);
+        }
+        self.timeline = self.timeline_for_view();
+        self.search_index = Some(result.index);
+        self.visible_key = None;
     }
 
     /// Recomputes the documents list when the corpus or the filters changed.
@@ -1406,6 +1462,7 @@ impl eframe::App for KhabarApp {
                 let what = match j.kind() {
                     JobKind::Analysis => "Analysing",
                     JobKind::Recluster => "Applying alias edits",
+                    JobKind::Prebuilt => "Reading analysed articles",
                 };
                 (what, done, total)
             }),

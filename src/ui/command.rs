@@ -12,6 +12,8 @@ use super::selection::{DocumentIndex, TextTarget};
 pub enum Command {
     /// Open these folders or files (replacing the open corpus).
     OpenPaths(Vec<PathBuf>),
+    /// Open prebuilt analysis record files (`khabar analyze --format jsonl` of shards).
+    OpenAnalysis(Vec<PathBuf>),
     /// Show the folder picker (File → Open folder…).
     PickFolder,
     /// Open the bundled sample corpus.

@@ -56,6 +56,8 @@ pub struct OpenCorpus {
     sorted_len: usize,
     last_sort: Option<Instant>,
     job: Option<corpus::LoadJob>,
+    /// Documents come from another job (prebuilt analysis files) and have not arrived yet.
+    external_loading: bool,
     progress: Progress,
     started: Option<Instant>,
     /// Time from opening to the first document shown, and to everything loaded.
@@ -68,6 +70,21 @@ impl OpenCorpus {
     pub fn open(roots: Vec<PathBuf>, is_samples: bool, options: corpus::CorpusOptions) -> Self {
         let job = corpus::LoadJob::start(roots.clone(), options);
         Self { roots, is_samples, job: Some(job), started: Some(Instant::now()), ..Default::default() }
+    }
+
+    /// A corpus whose documents arrive from elsewhere (prebuilt analysis files): loading until
+    /// [`Self::set_documents`].
+    pub fn external(roots: Vec<PathBuf>) -> Self {
+        Self { roots, external_loading: true, started: Some(Instant::now()), ..Default::default() }
+    }
+
+    /// Sets the documents of an [`Self::external`] corpus, with the problems to list.
+    pub fn set_documents(&mut self, documents: Vec<Document>, problems: Vec<FileProblem>) {
+        self.documents = documents;
+        self.problems = problems;
+        self.external_loading = false;
+        self.all_loaded_after = self.started.map(|s| s.elapsed());
+        self.resort();
     }
 
     /// Takes what the loading job produced since the last frame. Returns true while loading.
@@ -128,7 +145,7 @@ impl OpenCorpus {
     }
 
     pub fn is_loading(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() || self.external_loading
     }
 
     /// Progress while loading.

@@ -100,6 +100,15 @@ pub struct PaneContext<'a> {
 
 /// Runs the desktop app on `paths` (the last folder or the samples when empty).
 pub fn run_app(paths: Vec<PathBuf>) -> anyhow::Result<()> {
+    run_native(move |cc| KhabarApp::new(cc, paths))
+}
+
+/// Runs the desktop app on prebuilt analysis record files (`khabar open --analysis FILE…`).
+pub fn run_app_with_analysis(files: Vec<PathBuf>) -> anyhow::Result<()> {
+    run_native(move |cc| KhabarApp::with_analysis_files(cc, files))
+}
+
+fn run_native(make: impl FnOnce(&eframe::CreationContext<'_>) -> KhabarApp + 'static) -> anyhow::Result<()> {
     // winit has no drag-and-drop on native Wayland: this build has only the X11 backend, so on a
     // Wayland desktop the app runs through XWayland (drops work there).
     let options = eframe::NativeOptions {
@@ -112,10 +121,6 @@ pub fn run_app(paths: Vec<PathBuf>) -> anyhow::Result<()> {
         persist_window: true,
         ..Default::default()
     };
-    eframe::run_native(
-        crate::app_dirs::APP_ID,
-        options,
-        Box::new(move |cc| Ok(Box::new(KhabarApp::new(cc, paths)))),
-    )
-    .map_err(|e| anyhow::anyhow!("could not start the window: {e}"))
+    eframe::run_native(crate::app_dirs::APP_ID, options, Box::new(move |cc| Ok(Box::new(make(cc)))))
+        .map_err(|e| anyhow::anyhow!("could not start the window: {e}"))
 }

@@ -127,3 +127,42 @@ fn documents_are_listed_before_loading_finishes() {
     run_until_loaded(&mut h);
     assert_eq!(h.state().corpus().documents().len(), 200);
 }
+
+#[test]
+fn prebuilt_analysis_files_open_with_their_texts() {
+    isolate_dirs();
+    let folder = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(samples_dir()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), folder.path().join(entry.file_name())).unwrap();
+    }
+    // the map step: `khabar analyze DIR --format jsonl`, records written beside the articles
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .args(["analyze", folder.path().to_str().unwrap(), "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let records = folder.path().join("records.jsonl");
+    std::fs::write(&records, &out.stdout).unwrap();
+
+    let files = vec![records];
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .wgpu()
+        .build_eframe(move |cc| KhabarApp::with_analysis_files(cc, files));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while (h.state().is_busy() || h.state().analyzed().is_none()) && Instant::now() < deadline {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.run_steps(3);
+    let docs = h.state().corpus().documents().to_vec();
+    assert_eq!(docs.len(), 5);
+    assert!(docs.iter().all(|d| !d.text.is_empty()), "texts are read back from the articles");
+    assert!(h.state().corpus().problems().is_empty(), "{:?}", h.state().corpus().problems());
+    let analyzed = h.state().analyzed().unwrap();
+    assert!(analyzed.entities.len() > 10);
+    for doc in &docs {
+        assert!(h.query_all_by_label(&doc.title).count() >= 1, "no row for {:?}", doc.title);
+    }
+}
