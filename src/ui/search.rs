@@ -11,9 +11,13 @@ use super::selection::TextTarget;
 use super::theme;
 use crate::index::AnalyzedCorpus;
 use crate::index::search::{SearchIndex, SearchResults, search_entities};
+use crate::text::label::ArabicLabel;
 
 /// Text hits shown at most.
 const MAX_HITS: usize = 200;
+
+/// Height of a result row (snippet and title).
+const ROW_HEIGHT: f32 = 46.0;
 
 /// The search window's state.
 #[derive(Default)]
@@ -78,9 +82,10 @@ impl SearchPane {
             .collapsible(false)
             .show(ctx, |ui| {
                 let edit = ui.add(
-                    egui::TextEdit::singleline(&mut self.query)
-                        .hint_text("Search the corpus: words, phrases, names")
-                        .desired_width(f32::INFINITY),
+                    crate::text::input::ArabicTextInput::new(&mut self.query)
+                        .label("Search query")
+                        .hint("Search the corpus: words, phrases, names")
+                        .size(16.0),
                 );
                 if std::mem::take(&mut self.focus_requested) {
                     edit.request_focus();
@@ -123,9 +128,23 @@ impl SearchPane {
                     ui.horizontal_wrapped(|ui| {
                         for &id in &self.entities {
                             let Some(e) = corpus.entities.get(id) else { continue };
-                            let text = RichText::new(&e.canonical).color(theme::entity_color(e.kind, dark));
-                            if ui
-                                .button(text)
+                            let label = ArabicLabel::new(&e.canonical)
+                                .size(14.0)
+                                .rtl()
+                                .color(theme::entity_color(e.kind, dark));
+                            let size = label.measure(ui.ctx()) + egui::vec2(12.0, 6.0);
+                            let (rect, response) = ui.allocate_exact_size(size, egui::Sense::click());
+                            let visuals = ui.style().interact(&response);
+                            ui.painter().rect_filled(rect, 4.0, visuals.weak_bg_fill);
+                            label.paint_at(ui.painter(), rect.center(), egui::Align2::CENTER_CENTER);
+                            response.widget_info(|| {
+                                egui::WidgetInfo::labeled(
+                                    egui::Role::Button,
+                                    true,
+                                    format!("entity {}", e.canonical),
+                                )
+                            });
+                            if response
                                 .on_hover_text(format!("{} · {} documents", e.kind.code(), e.document_count))
                                 .clicked()
                             {
@@ -138,7 +157,7 @@ impl SearchPane {
                 let mut open_hit = None;
                 egui::ScrollArea::vertical().auto_shrink([false, false]).show_rows(
                     ui,
-                    40.0,
+                    ROW_HEIGHT,
                     n,
                     |ui, rows| {
                         for i in rows {
@@ -149,17 +168,43 @@ impl SearchPane {
                                 .map(|d| d.doc.title.as_str())
                                 .unwrap_or("");
                             let selected = i == self.cursor;
-                            let response = ui.add_sized(
-                                [ui.available_width(), 40.0],
-                                egui::Button::selectable(selected, format!("{}\n{}", hit.snippet, title)),
+                            let (rect, response) = ui.allocate_exact_size(
+                                egui::vec2(ui.available_width(), ROW_HEIGHT),
+                                egui::Sense::click(),
                             );
+                            if ui.is_rect_visible(rect) {
+                                let visuals = ui.style().interact_selectable(&response, selected);
+                                if selected || response.hovered() {
+                                    ui.painter().rect_filled(rect, 3.0, visuals.weak_bg_fill);
+                                }
+                                let inner = rect.shrink2(egui::vec2(8.0, 3.0));
+                                ArabicLabel::new(hit.snippet.trim())
+                                    .size(15.0)
+                                    .rtl()
+                                    .max_width(inner.width())
+                                    .paint_at(ui.painter(), inner.right_top(), egui::Align2::RIGHT_TOP);
+                                ArabicLabel::new(title)
+                                    .size(12.0)
+                                    .rtl()
+                                    .color(theme::weak_text(ui))
+                                    .max_width(inner.width())
+                                    .paint_at(ui.painter(), inner.right_bottom(), egui::Align2::RIGHT_BOTTOM);
+                            }
+                            response.widget_info(|| {
+                                egui::WidgetInfo::selected(
+                                    egui::Role::ListItem,
+                                    true,
+                                    selected,
+                                    hit.snippet.trim(),
+                                )
+                            });
                             if response.clicked() {
                                 open_hit = Some(i);
                             }
                         }
                     },
                 );
-                if enter && (edit.lost_focus() || !edit.has_focus()) {
+                if enter {
                     open_hit = open_hit.or(Some(self.cursor));
                 }
                 if let Some(hit) = open_hit.and_then(|i| self.results.hits.get(i)) {

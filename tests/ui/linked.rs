@@ -200,3 +200,33 @@ fn alias_edits_are_reapplied_when_the_corpus_is_reopened() {
         "the rename is re-applied on reopen"
     );
 }
+
+#[test]
+fn search_finds_a_word_through_tashkeel_and_enter_opens_the_hit() {
+    let mut h = harness(vec![samples_dir()]);
+    run_until_idle(&mut h);
+    // a word of some document, typed back with tashkeel on its first letter
+    let docs = h.state().corpus().documents().to_vec();
+    let word = docs
+        .iter()
+        .flat_map(|d| d.text.split_whitespace())
+        .find(|w| w.chars().count() >= 5 && w.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c)))
+        .expect("an Arabic word")
+        .to_owned();
+    let mut typed: String = word.chars().take(1).collect();
+    typed.push('\u{064E}'); // fatha
+    typed.extend(word.chars().skip(1));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_steps(2);
+    h.get_by_label("Search query").set_text_value_accesskit(&typed);
+    h.run_steps(3);
+    let hits = h.query_all_by_label_contains(&word).count();
+    assert!(hits >= 1, "a result row shows the word");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    let sel = h.state().selection().clone();
+    let target = sel.target.expect("the hit is opened");
+    let doc = &docs[target.document];
+    let found: String = doc.text.chars().skip(target.range.start).take(target.range.len()).collect();
+    assert!(found.contains(&word) || word.contains(&found), "{found:?} vs {word:?}");
+}
