@@ -54,7 +54,12 @@ impl DocumentPane {
                 ctx.commands.send(Command::ToggleStar(index));
             }
             for tag in ctx.workspace.tags_of(&doc.rel_path) {
-                let chip = ui.small_button(format!("#{tag} ×")).on_hover_text("Remove this tag");
+                let label = ArabicLabel::new(format!("#{tag} ×")).size(13.0).rtl_or_auto();
+                let size = label.measure(ui.ctx()) + egui::vec2(10.0, 4.0);
+                let (rect, chip) = ui.allocate_exact_size(size, egui::Sense::click());
+                ui.painter().rect_filled(rect, 4.0, ui.style().interact(&chip).weak_bg_fill);
+                label.paint_at(ui.painter(), rect.center(), egui::Align2::CENTER_CENTER);
+                let chip = chip.on_hover_text("Remove this tag");
                 chip.widget_info(|| {
                     egui::WidgetInfo::labeled(egui::Role::Button, true, format!("remove tag {tag}"))
                 });
@@ -162,9 +167,13 @@ impl DocumentPane {
             (None, None) => "no date".to_owned(),
         };
         ui.horizontal(|ui| {
-            ui.label(
-                RichText::new(format!("{date}  ·  {}  ·  {}", doc.rel_path, doc.encoding))
-                    .color(theme::weak_text(ui)),
+            let width = (ui.available_width() - 40.0).max(40.0);
+            ui.add(
+                ArabicLabel::new(format!("{date}  ·  {}  ·  {}", doc.rel_path, doc.encoding))
+                    .size(13.0)
+                    .rtl_or_auto()
+                    .color(theme::weak_text(ui))
+                    .max_width(width),
             );
             super::pane_screenshot_button(ui, ctx.commands, super::Pane::Document);
         });

@@ -158,9 +158,11 @@ impl DocumentsPane {
                             meta.push_str(&format!("  ·  #{}", tags.join(" #")));
                         }
                         ui.add(
-                            egui::Label::new(RichText::new(meta).small().color(theme::weak_text(ui)))
-                                .truncate()
-                                .selectable(false),
+                            crate::text::label::ArabicLabel::new(meta)
+                                .size(11.5)
+                                .rtl_or_auto()
+                                .color(theme::weak_text(ui))
+                                .max_width(width),
                         );
                     });
                 }
@@ -190,7 +192,15 @@ impl DocumentsPane {
                         }
                     }
                 }
-                let response = response.on_hover_text(&doc.title);
+                let response = response.on_hover_ui(|ui| {
+                    ui.add(
+                        crate::text::label::ArabicLabel::new(&doc.title)
+                            .size(15.0)
+                            .rtl()
+                            .wrap()
+                            .max_width(420.0),
+                    );
+                });
                 response.widget_info(|| {
                     egui::WidgetInfo::selected(egui::Role::ListItem, true, is_selected, &doc.title)
                 });

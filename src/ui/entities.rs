@@ -560,11 +560,10 @@ impl EntitiesPane {
                     };
                     let response =
                         name_row(ui, &row.canonical, row.kind, &counts, is_selected, &row.canonical);
-                    let response = response.on_hover_text(format!(
-                        "{} ({}) — right-click to merge or change type",
-                        row.canonical,
-                        type_name(row.kind)
-                    ));
+                    let response = response.on_hover_ui(|ui| {
+                        ui.add(ArabicLabel::new(&row.canonical).size(15.0).rtl());
+                        ui.label(format!("{} — right-click to merge or change type", type_name(row.kind)));
+                    });
                     if response.hovered() {
                         ctx.hovered_entity = Some(row.id.clone());
                     }
