@@ -4,19 +4,22 @@
 //!
 //! Prints `{"groups": [{"documents": [relative paths], "similarity": x}]}` — groups of two or
 //! more, paths sorted within a group, groups in the order of their first path; `similarity` is
-//! the mean estimated Jaccard of the group's verified pairs. Exit status as `khabar list`: 0 when
+//! the mean estimated Jaccard of the group's verified pairs. `--timings` prints the time of each
+//! stage (load, boilerplate learning, sketches, LSH + grouping) to stderr. Exit status as `khabar list`: 0 when
 //! every file loaded, 1 when some files could not be loaded (reasons on stderr), 2 when it could
 //! not run.
 
 use std::io::{self, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::Context as _;
 use serde::Serialize;
 
 use khabar::corpus::{CorpusOptions, load_all};
-use khabar::index::duplicates::{DuplicateOptions, find_duplicates};
+use khabar::index::boilerplate::BoilerplateModel;
+use khabar::index::duplicates::{DuplicateOptions, groups_from_sketches, sketches_with_model};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum DuplicatesFormat {
@@ -38,6 +41,9 @@ pub struct DuplicatesArgs {
     /// Keep boilerplate lines (do not learn and mask them).
     #[arg(long)]
     pub keep_boilerplate: bool,
+    /// Print the wall time of each stage to stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Serialize)]
@@ -55,7 +61,14 @@ pub fn run(args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
     for input in &args.inputs {
         std::fs::metadata(input).with_context(|| format!("cannot open {}", input.display()))?;
     }
+    let mut stages: Vec<(&str, f64)> = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, stages: &mut Vec<(&str, f64)>| {
+        stages.push((name, clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
     let report = load_all(args.inputs, CorpusOptions::default());
+    lap("load (walk, read, decode)", &mut stages);
     let code = ExitCode::from(if report.problems.is_empty() { 0 } else { 1 });
     {
         let mut err = io::stderr().lock();
@@ -69,7 +82,12 @@ pub fn run(args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
         mask_boilerplate: !args.keep_boilerplate,
         ..DuplicateOptions::default()
     };
-    let found = find_duplicates(&texts, &opts);
+    let model = opts.mask_boilerplate.then(|| BoilerplateModel::learn(&texts));
+    lap("boilerplate learning", &mut stages);
+    let sketches = sketches_with_model(&texts, model.as_ref(), opts.shingle);
+    lap("sketches (mask, words, shingles, MinHash)", &mut stages);
+    let found = groups_from_sketches(&sketches, &opts);
+    lap("LSH candidates, verification, groups", &mut stages);
     let mut groups: Vec<JsonGroup> = found
         .iter()
         .map(|g| {
@@ -88,6 +106,15 @@ pub fn run(args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
         .map_err(io::Error::from)
         .and_then(|()| writeln!(out))
         .and_then(|()| out.flush());
+    lap("output", &mut stages);
+    if args.timings {
+        let mut err = io::stderr().lock();
+        let total: f64 = stages.iter().map(|(_, s)| s).sum();
+        for (name, secs) in &stages {
+            writeln!(err, "{secs:8.3} s  {name}").ok();
+        }
+        writeln!(err, "{total:8.3} s  total ({} documents, {} groups)", texts.len(), found.len()).ok();
+    }
     match written {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(code),
         Err(err) => Err(anyhow::Error::new(err).context("writing the groups")),

@@ -20,6 +20,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use rayon::prelude::*;
 
@@ -51,19 +52,52 @@ pub struct BoilerplateModel {
     options: BoilerplateOptions,
 }
 
+/// `char::is_alphabetic` (bit 0) and `char::is_alphanumeric` (bit 1) of every char of the Basic
+/// Multilingual Plane, computed once: the standard library answers non-ASCII chars (every Arabic
+/// letter) by a slow table search, which dominated line keys and word hashing.
+static BMP_CLASSES: LazyLock<Box<[u8]>> = LazyLock::new(|| {
+    (0..=0xFFFFu32)
+        .map(|u| {
+            char::from_u32(u)
+                .map_or(0, |c| u8::from(c.is_alphabetic()) | (u8::from(c.is_alphanumeric()) << 1))
+        })
+        .collect()
+});
+
+/// Fast `(c.is_alphabetic(), c.is_alphanumeric())` for many chars: fetch the table once, then
+/// call [`CharClasses::of`] per char (same answers as the standard library).
+#[derive(Clone, Copy)]
+pub(crate) struct CharClasses(&'static [u8]);
+
+impl CharClasses {
+    pub(crate) fn get() -> Self {
+        CharClasses(&BMP_CLASSES)
+    }
+    /// `(is_alphabetic, is_alphanumeric)`.
+    #[inline]
+    pub(crate) fn of(self, c: char) -> (bool, bool) {
+        match self.0.get(c as usize) {
+            Some(&b) => (b & 1 != 0, b & 2 != 0),
+            None => (c.is_alphabetic(), c.is_alphanumeric()),
+        }
+    }
+}
+
 /// The matching key of a line: normalised, non-alphanumerics → space, whitespace collapsed.
 /// Empty when the line has no letter.
 pub fn line_key(line: &str) -> String {
+    let classes = CharClasses::get();
     let mut key = String::with_capacity(line.len());
     let mut pending_space = false;
     let mut has_letter = false;
     for c in line.chars().filter_map(fold_char) {
-        if c.is_alphanumeric() {
+        let (alpha, alnum) = classes.of(c);
+        if alnum {
             if pending_space && !key.is_empty() {
                 key.push(' ');
             }
             pending_space = false;
-            has_letter |= c.is_alphabetic();
+            has_letter |= alpha;
             key.push(c);
         } else {
             pending_space = true;
@@ -311,6 +345,16 @@ mod tests {
         let masked = model.mask(text);
         assert_eq!(masked.chars().count(), text.chars().count());
         assert_eq!(masked, "سطرٌ أول\r\n      \nنص");
+    }
+
+    #[test]
+    fn char_class_table_agrees_with_the_standard_library() {
+        let classes = CharClasses::get();
+        for u in (0..=0x2FFFFu32).chain([0x10FFFF]) {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(classes.of(c), (c.is_alphabetic(), c.is_alphanumeric()), "U+{u:04X}");
+            }
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::boilerplate::BoilerplateModel;
+use super::boilerplate::{BoilerplateModel, CharClasses};
 use crate::arabic::normalize::fold_char;
 
 /// Number of MinHash values per text.
@@ -93,19 +93,43 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Hashes of the normalised words of `text`, in order.
-fn word_hashes(text: &str) -> Vec<u64> {
-    let mut out = Vec::new();
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+/// FNV-1a offset basis: the state of a word hash before its first char.
+const WORD_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Hashes of the normalised words of `text`, in order, leaving out the chars inside `skip`
+/// (code-point ranges, sorted, non-overlapping — masked boilerplate lines: they act as spaces,
+/// exactly as if the text had been masked with [`super::boilerplate::mask_ranges`], but without
+/// building the masked copy). A word is a run of letters and digits after
+/// [`fold_char`]; each is hashed once (FNV-1a over its chars, then [`mix`]), no string is built.
+fn word_hashes_outside(text: &str, skip: &[Range<usize>]) -> Vec<u64> {
+    let classes = CharClasses::get();
+    let mut out = Vec::with_capacity(text.len() / 10);
+    let mut h: u64 = WORD_SEED;
     let mut in_word = false;
-    for c in text.chars().filter_map(fold_char) {
-        if c.is_alphanumeric() {
-            h = (h ^ u64::from(u32::from(c))).wrapping_mul(0x0100_0000_01b3);
-            in_word = true;
-        } else if in_word {
-            out.push(mix(h));
-            h = 0xcbf2_9ce4_8422_2325;
-            in_word = false;
+    let mut next_skip = skip.iter().peekable();
+    for (i, c) in text.chars().enumerate() {
+        while next_skip.peek().is_some_and(|r| r.end <= i) {
+            next_skip.next();
+        }
+        let masked = next_skip.peek().is_some_and(|r| r.start <= i);
+        // Chars dropped by normalisation (tashkeel, tatweel, controls) neither extend nor end a
+        // word; masked chars are spaces.
+        let word_char = match fold_char(c) {
+            _ if masked => None,
+            None => continue,
+            Some(f) => classes.of(f).1.then_some(f),
+        };
+        match word_char {
+            Some(f) => {
+                h = (h ^ u64::from(u32::from(f))).wrapping_mul(0x0100_0000_01b3);
+                in_word = true;
+            }
+            None if in_word => {
+                out.push(mix(h));
+                h = WORD_SEED;
+                in_word = false;
+            }
+            None => {}
         }
     }
     if in_word {
@@ -114,9 +138,8 @@ fn word_hashes(text: &str) -> Vec<u64> {
     out
 }
 
-/// The distinct shingle hashes of `text` (sorted).
-pub fn shingles(text: &str, k: usize) -> Vec<u64> {
-    let words = word_hashes(text);
+/// The distinct shingle hashes of a word-hash sequence (sorted).
+fn shingles_of_words(words: &[u64], k: usize) -> Vec<u64> {
     let k = k.max(1);
     let mut out: Vec<u64> = if words.is_empty() {
         Vec::new()
@@ -130,12 +153,16 @@ pub fn shingles(text: &str, k: usize) -> Vec<u64> {
     out
 }
 
-/// The MinHash sketch of a text (already masked if wanted).
-pub fn sketch(text: &str, k: usize) -> Sketch {
-    let set = shingles(text, k);
+/// The distinct shingle hashes of `text` (sorted).
+pub fn shingles(text: &str, k: usize) -> Vec<u64> {
+    shingles_of_words(&word_hashes_outside(text, &[]), k)
+}
+
+/// The MinHash sketch of a set of distinct shingle hashes.
+fn sketch_of_shingles(set: &[u64]) -> Sketch {
     let mut values = [u32::MAX; SKETCH];
     let mut filled = [false; SKETCH];
-    for &s in &set {
+    for &s in set {
         let h = mix(s ^ 0x9e37_79b9_7f4a_7c15);
         let bin = (h >> 57) as usize % SKETCH;
         let v = h as u32;
@@ -167,6 +194,17 @@ pub fn sketch(text: &str, k: usize) -> Sketch {
         }
     }
     Sketch { values, shingles: set.len() }
+}
+
+/// The MinHash sketch of a text (already masked if wanted).
+pub fn sketch(text: &str, k: usize) -> Sketch {
+    sketch_of_shingles(&shingles(text, k))
+}
+
+/// The MinHash sketch of a text with its chars inside `skip` (code-point ranges, sorted) left
+/// out — the same sketch as of the text masked by [`super::boilerplate::mask_ranges`].
+pub fn sketch_outside(text: &str, skip: &[Range<usize>], k: usize) -> Sketch {
+    sketch_of_shingles(&shingles_of_words(&word_hashes_outside(text, skip), k))
 }
 
 /// Estimated Jaccard similarity of two sketches.
@@ -202,18 +240,24 @@ pub fn verify(a: &Sketch, b: &Sketch, opts: &DuplicateOptions) -> Option<f64> {
 /// Sketches of all texts (boilerplate masked when the options say so), in parallel.
 pub fn sketches<S: AsRef<str> + Sync>(texts: &[S], opts: &DuplicateOptions) -> Vec<Sketch> {
     let model = opts.mask_boilerplate.then(|| BoilerplateModel::learn(texts));
+    sketches_with_model(texts, model.as_ref(), opts.shingle)
+}
+
+/// Sketches of all texts with the boilerplate lines of `model` (if any) left out, in parallel;
+/// `k` words per shingle.
+pub fn sketches_with_model<S: AsRef<str> + Sync>(
+    texts: &[S],
+    model: Option<&BoilerplateModel>,
+    k: usize,
+) -> Vec<Sketch> {
     texts
         .par_iter()
-        .map(|t| match &model {
-            Some(m) => {
-                let ranges: Vec<Range<usize>> = m.boilerplate_ranges(t.as_ref());
-                if ranges.is_empty() {
-                    sketch(t.as_ref(), opts.shingle)
-                } else {
-                    sketch(&super::boilerplate::mask_ranges(t.as_ref(), &ranges), opts.shingle)
-                }
+        .map(|t| {
+            let text = t.as_ref();
+            match model {
+                Some(m) => sketch_outside(text, &m.boilerplate_ranges(text), k),
+                None => sketch(text, k),
             }
-            None => sketch(t.as_ref(), opts.shingle),
         })
         .collect()
 }
@@ -356,6 +400,78 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// The former word hashing: mask the text, then classify chars with the standard library.
+    fn reference_word_hashes(text: &str, skip: &[Range<usize>]) -> Vec<u64> {
+        let masked = super::super::boilerplate::mask_ranges(text, skip);
+        let mut out = Vec::new();
+        let mut h: u64 = WORD_SEED;
+        let mut in_word = false;
+        for c in masked.chars().filter_map(fold_char) {
+            if c.is_alphanumeric() {
+                h = (h ^ u64::from(u32::from(c))).wrapping_mul(0x0100_0000_01b3);
+                in_word = true;
+            } else if in_word {
+                out.push(mix(h));
+                h = WORD_SEED;
+                in_word = false;
+            }
+        }
+        if in_word {
+            out.push(mix(h));
+        }
+        out
+    }
+
+    #[test]
+    fn fast_word_hashing_equals_masking_then_hashing() {
+        let pool = [
+            'ا', 'أ', 'ب', 'ة', 'ى', 'ي', 'ك', 'ک', 'ً', 'ّ', 'ـ', '\u{200F}', '٣', '۴', '7', 'A', 'z', 'é',
+            'Ж', '中', '𝐀', '😀', ' ', ' ', ' ', '\n', '\r', '.', '،', '-', '€', '\u{0670}',
+        ];
+        let mut x = 1u64;
+        for round in 0..400 {
+            let len = 1 + round % 90;
+            let text: String = (0..len)
+                .map(|_| {
+                    x = mix(x + 1);
+                    *pool.get((x % pool.len() as u64) as usize).unwrap_or(&' ')
+                })
+                .collect();
+            let n = text.chars().count();
+            let mut skip = Vec::new();
+            let mut at = 0;
+            while at < n {
+                x = mix(x + 3);
+                let start = at + (x % 9) as usize;
+                let end = (start + (x >> 8) as usize % 7).min(n);
+                if start < end {
+                    skip.push(start..end);
+                }
+                at = end + 1;
+            }
+            assert_eq!(
+                word_hashes_outside(&text, &skip),
+                reference_word_hashes(&text, &skip),
+                "{text:?} {skip:?}"
+            );
+            assert_eq!(word_hashes_outside(&text, &[]), reference_word_hashes(&text, &[]), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn sketch_outside_equals_sketch_of_the_masked_text() {
+        let texts: Vec<String> = (0..8)
+            .map(|i| format!("إعلان\n{}\r\nاستمع إلى الملخص\n{}", story(i, 120), story(i + 50, 40)))
+            .collect();
+        let model = BoilerplateModel::learn(&texts);
+        assert!(!model.is_empty());
+        for t in &texts {
+            let ranges = model.boilerplate_ranges(t);
+            assert!(!ranges.is_empty());
+            assert_eq!(sketch_outside(t, &ranges, 5), sketch(&model.mask(t), 5));
+        }
     }
 
     #[test]
