@@ -58,12 +58,7 @@ pub fn render(request: &ScreenshotRequest) -> anyhow::Result<(u32, u32)> {
                 .state()
                 .pane_rect(pane)
                 .ok_or_else(|| anyhow::anyhow!("the {pane:?} pane is not shown"))?;
-            let s = request.scale;
-            let x = (rect.min.x * s).round().max(0.0) as u32;
-            let y = (rect.min.y * s).round().max(0.0) as u32;
-            let w = ((rect.width() * s).round() as u32).min(image.width().saturating_sub(x));
-            let h = ((rect.height() * s).round() as u32).min(image.height().saturating_sub(y));
-            image::imageops::crop_imm(&image, x, y, w, h).to_image()
+            crop_to_pane(&image, rect, request.scale)
         }
     };
     if let Some(parent) = request.out.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -73,4 +68,25 @@ pub fn render(request: &ScreenshotRequest) -> anyhow::Result<(u32, u32)> {
         .save(&request.out)
         .map_err(|e| anyhow::anyhow!("could not write {}: {e}", request.out.display()))?;
     Ok((image.width(), image.height()))
+}
+
+/// The part of a rendered window image covered by a pane's rect (points), at `scale` pixels per
+/// point, clipped to the image.
+pub fn crop_to_pane(image: &image::RgbaImage, rect: egui::Rect, scale: f32) -> image::RgbaImage {
+    let x = (rect.min.x * scale).round().max(0.0) as u32;
+    let y = (rect.min.y * scale).round().max(0.0) as u32;
+    let w = ((rect.width() * scale).round() as u32).min(image.width().saturating_sub(x));
+    let h = ((rect.height() * scale).round() as u32).min(image.height().saturating_sub(y));
+    image::imageops::crop_imm(image, x, y, w, h).to_image()
+}
+
+/// Pixel statistics of an image: (standard deviation of luminance 0..255, distinct colours).
+/// A blank or single-colour render has a deviation near 0 and a handful of colours.
+pub fn pixel_statistics(image: &image::RgbaImage) -> (f64, usize) {
+    let n = (image.width() as f64 * image.height() as f64).max(1.0);
+    let lum = |p: &image::Rgba<u8>| 0.2126 * p[0] as f64 + 0.7152 * p[1] as f64 + 0.0722 * p[2] as f64;
+    let mean = image.pixels().map(lum).sum::<f64>() / n;
+    let var = image.pixels().map(|p| (lum(p) - mean).powi(2)).sum::<f64>() / n;
+    let colours: std::collections::HashSet<[u8; 4]> = image.pixels().map(|p| p.0).collect();
+    (var.sqrt(), colours.len())
 }

@@ -171,11 +171,10 @@ impl TimelinePane {
             if ui.button("Reset view").clicked() {
                 self.reset_requested = true;
             }
-            ui.label(
-                egui::RichText::new("Shift+drag: filter by time · drag: pan · scroll: zoom")
-                    .small()
-                    .color(theme::weak_text(ui)),
-            );
+            ui.label(egui::RichText::new("Shift+drag: filter").small().color(theme::weak_text(ui)))
+                .on_hover_text(
+                    "Shift+drag: filter by time · drag: pan · scroll: zoom · click a point: open it",
+                );
             super::pane_screenshot_button(ui, ctx.commands, super::Pane::Timeline);
         });
         if model.publications.is_empty() && model.events.is_empty() {

@@ -7,6 +7,7 @@ mod app;
 mod exports;
 mod linked;
 mod research;
+mod snapshots;
 mod timeline;
 mod watch;
 
