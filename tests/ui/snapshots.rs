@@ -44,7 +44,7 @@ fn rendered_state() -> (Harness<'static, KhabarApp>, String) {
 fn each_pane_matches_its_snapshot_and_is_not_blank() {
     let (mut h, _) = rendered_state();
     let image = h.render().expect("render");
-    let options = egui_kittest::SnapshotOptions::new().threshold(2.0).failed_pixel_count_threshold(400);
+    let options = egui_kittest::SnapshotOptions::new().threshold(2.0).max_failed_pixels(400);
     let mut failures = Vec::new();
     for pane in [Pane::Documents, Pane::Document, Pane::Entities, Pane::Timeline] {
         let rect = h.state().pane_rect(pane).expect("pane drawn");
