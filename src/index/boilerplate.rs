@@ -52,33 +52,39 @@ pub struct BoilerplateModel {
     options: BoilerplateOptions,
 }
 
-/// `char::is_alphabetic` (bit 0) and `char::is_alphanumeric` (bit 1) of every char of the Basic
-/// Multilingual Plane, computed once: the standard library answers non-ASCII chars (every Arabic
-/// letter) by a slow table search, which dominated line keys and word hashing.
-static BMP_CLASSES: LazyLock<Box<[u8]>> = LazyLock::new(|| {
+/// For every char of the Basic Multilingual Plane, computed once: its [`fold_char`] image (bits
+/// 0–20), whether that image `is_alphabetic` (bit 24) and `is_alphanumeric` (bit 25), and
+/// whether normalisation drops the char (bit 26). The standard library answers non-ASCII chars
+/// (every Arabic letter) by a slow table search, which dominated line keys and word hashing.
+static BMP_FOLDED: LazyLock<Box<[u32]>> = LazyLock::new(|| {
     (0..=0xFFFFu32)
-        .map(|u| {
-            char::from_u32(u)
-                .map_or(0, |c| u8::from(c.is_alphabetic()) | (u8::from(c.is_alphanumeric()) << 1))
+        .map(|u| match char::from_u32(u).map(fold_char) {
+            Some(Some(f)) => {
+                u32::from(f) | (u32::from(f.is_alphabetic()) << 24) | (u32::from(f.is_alphanumeric()) << 25)
+            }
+            // Dropped by normalisation, or a surrogate (never a char).
+            Some(None) | None => 1 << 26,
         })
         .collect()
 });
 
-/// Fast `(c.is_alphabetic(), c.is_alphanumeric())` for many chars: fetch the table once, then
-/// call [`CharClasses::of`] per char (same answers as the standard library).
+/// Fast [`fold_char`] plus the letter/digit class of the result, for many chars: fetch the table
+/// once with [`CharClasses::get`], then call [`CharClasses::fold`] per char (the same answers as
+/// `fold_char` and the standard library's `is_alphabetic` / `is_alphanumeric`).
 #[derive(Clone, Copy)]
-pub(crate) struct CharClasses(&'static [u8]);
+pub(crate) struct CharClasses(&'static [u32]);
 
 impl CharClasses {
     pub(crate) fn get() -> Self {
-        CharClasses(&BMP_CLASSES)
+        CharClasses(&BMP_FOLDED)
     }
-    /// `(is_alphabetic, is_alphanumeric)`.
+    /// `fold_char(c)` with `(is_alphabetic, is_alphanumeric)` of the folded char.
     #[inline]
-    pub(crate) fn of(self, c: char) -> (bool, bool) {
+    pub(crate) fn fold(self, c: char) -> Option<(char, bool, bool)> {
         match self.0.get(c as usize) {
-            Some(&b) => (b & 1 != 0, b & 2 != 0),
-            None => (c.is_alphabetic(), c.is_alphanumeric()),
+            Some(&e) if e & (1 << 26) != 0 => None,
+            Some(&e) => char::from_u32(e & 0x1F_FFFF).map(|f| (f, e & (1 << 24) != 0, e & (1 << 25) != 0)),
+            None => fold_char(c).map(|f| (f, f.is_alphabetic(), f.is_alphanumeric())),
         }
     }
 }
@@ -90,8 +96,7 @@ pub fn line_key(line: &str) -> String {
     let mut key = String::with_capacity(line.len());
     let mut pending_space = false;
     let mut has_letter = false;
-    for c in line.chars().filter_map(fold_char) {
-        let (alpha, alnum) = classes.of(c);
+    for (c, alpha, alnum) in line.chars().filter_map(|c| classes.fold(c)) {
         if alnum {
             if pending_space && !key.is_empty() {
                 key.push(' ');
@@ -348,11 +353,12 @@ mod tests {
     }
 
     #[test]
-    fn char_class_table_agrees_with_the_standard_library() {
+    fn char_table_agrees_with_fold_char_and_the_standard_library() {
         let classes = CharClasses::get();
-        for u in (0..=0x2FFFFu32).chain([0x10FFFF]) {
+        for u in (0..=0x2FFFFu32).chain([0xE0001, 0x10FFFF]) {
             if let Some(c) = char::from_u32(u) {
-                assert_eq!(classes.of(c), (c.is_alphabetic(), c.is_alphanumeric()), "U+{u:04X}");
+                let expected = fold_char(c).map(|f| (f, f.is_alphabetic(), f.is_alphanumeric()));
+                assert_eq!(classes.fold(c), expected, "U+{u:04X}");
             }
         }
     }

@@ -33,7 +33,6 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::boilerplate::{BoilerplateModel, CharClasses};
-use crate::arabic::normalize::fold_char;
 
 /// Number of MinHash values per text.
 pub const SKETCH: usize = 128;
@@ -100,7 +99,7 @@ const WORD_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 /// (code-point ranges, sorted, non-overlapping — masked boilerplate lines: they act as spaces,
 /// exactly as if the text had been masked with [`super::boilerplate::mask_ranges`], but without
 /// building the masked copy). A word is a run of letters and digits after
-/// [`fold_char`]; each is hashed once (FNV-1a over its chars, then [`mix`]), no string is built.
+/// [`crate::arabic::normalize::fold_char`]; each is hashed once (FNV-1a over its chars, then [`mix`]), no string is built.
 fn word_hashes_outside(text: &str, skip: &[Range<usize>]) -> Vec<u64> {
     let classes = CharClasses::get();
     let mut out = Vec::with_capacity(text.len() / 10);
@@ -114,10 +113,10 @@ fn word_hashes_outside(text: &str, skip: &[Range<usize>]) -> Vec<u64> {
         let masked = next_skip.peek().is_some_and(|r| r.start <= i);
         // Chars dropped by normalisation (tashkeel, tatweel, controls) neither extend nor end a
         // word; masked chars are spaces.
-        let word_char = match fold_char(c) {
+        let word_char = match classes.fold(c) {
             _ if masked => None,
             None => continue,
-            Some(f) => classes.of(f).1.then_some(f),
+            Some((f, _, alnum)) => alnum.then_some(f),
         };
         match word_char {
             Some(f) => {
@@ -358,6 +357,7 @@ pub fn groups_from_sketches(sk: &[Sketch], opts: &DuplicateOptions) -> Vec<Dupli
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::arabic::normalize::fold_char;
 
     fn story(seed: usize, n: usize) -> String {
         let words = [
