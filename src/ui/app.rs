@@ -17,6 +17,7 @@ use super::loading::OpenCorpus;
 use super::selection::{Selection, SelectionState};
 use super::settings::{RightTab, Settings, ThemeChoice};
 use super::status::{self, StatusInfo};
+use super::strings::S;
 use super::timeline::{TimelineEvent, TimelineModel, TimelinePane};
 use super::{PaneContext, drop, theme};
 
@@ -1189,13 +1190,13 @@ impl KhabarApp {
 
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                if ui.add(egui::Button::new("Open folder…").shortcut_text("Ctrl+O")).clicked() {
+            ui.menu_button(S.file, |ui| {
+                if ui.add(egui::Button::new(S.open_folder).shortcut_text("Ctrl+O")).clicked() {
                     self.commands.send(Command::PickFolder);
                 }
-                ui.menu_button("Recent folders", |ui| {
+                ui.menu_button(S.recent_folders, |ui| {
                     if self.settings.recent_folders.is_empty() {
-                        ui.label("None yet");
+                        ui.label(S.none_yet);
                     }
                     for folder in self.settings.recent_folders.clone() {
                         let exists = folder.is_dir();
@@ -1205,21 +1206,21 @@ impl KhabarApp {
                         }
                     }
                     ui.separator();
-                    if ui.button("Clear recent folders").clicked() {
+                    if ui.button(S.clear_recent_folders).clicked() {
                         self.commands.send(Command::ClearRecent);
                     }
                 });
-                if ui.button("Open sample articles").clicked() {
+                if ui.button(S.open_sample_articles).clicked() {
                     self.commands.send(Command::OpenSamples);
                 }
                 ui.separator();
                 if ui
-                    .add(egui::Button::new("Export screenshot of the window…").shortcut_text("Ctrl+Shift+S"))
+                    .add(egui::Button::new(S.export_screenshot_of_the_window).shortcut_text("Ctrl+Shift+S"))
                     .clicked()
                 {
                     self.commands.send(Command::ExportScreenshot(super::Pane::Window));
                 }
-                ui.menu_button("Export screenshot of a pane", |ui| {
+                ui.menu_button(S.export_screenshot_of_a_pane, |ui| {
                     for pane in [
                         super::Pane::Documents,
                         super::Pane::Document,
@@ -1231,8 +1232,8 @@ impl KhabarApp {
                         }
                     }
                 });
-                ui.checkbox(&mut self.export_double_scale, "Screenshots at 2× size");
-                ui.menu_button("Export table of the current view", |ui| {
+                ui.checkbox(&mut self.export_double_scale, S.screenshots_at_2_size);
+                ui.menu_button(S.export_table_of_the_current_view, |ui| {
                     use crate::index::table::{TableFormat, TableKind};
                     let ready = self.analyzed.is_some();
                     for what in TableKind::ALL {
@@ -1247,34 +1248,34 @@ impl KhabarApp {
                     }
                 });
                 ui.separator();
-                if ui.add(egui::Button::new("Quit").shortcut_text("Ctrl+Q")).clicked() {
+                if ui.add(egui::Button::new(S.quit).shortcut_text("Ctrl+Q")).clicked() {
                     self.commands.send(Command::Quit);
                 }
             });
-            ui.menu_button("Edit", |ui| {
+            ui.menu_button(S.edit, |ui| {
                 let can_undo = !self.alias_edits.edits.is_empty();
                 if ui
-                    .add_enabled(can_undo, egui::Button::new("Undo alias edit").shortcut_text("Ctrl+Z"))
+                    .add_enabled(can_undo, egui::Button::new(S.undo_alias_edit).shortcut_text("Ctrl+Z"))
                     .clicked()
                 {
                     self.commands.send(Command::UndoAliasEdit);
                 }
                 let can_redo = !self.alias_redo.is_empty();
                 if ui
-                    .add_enabled(can_redo, egui::Button::new("Redo alias edit").shortcut_text("Ctrl+Shift+Z"))
+                    .add_enabled(can_redo, egui::Button::new(S.redo_alias_edit).shortcut_text("Ctrl+Shift+Z"))
                     .clicked()
                 {
                     self.commands.send(Command::RedoAliasEdit);
                 }
             });
-            ui.menu_button("Go", |ui| {
-                if ui.add(egui::Button::new("Search…").shortcut_text("Ctrl+K")).clicked() {
+            ui.menu_button(S.go, |ui| {
+                if ui.add(egui::Button::new(S.search).shortcut_text("Ctrl+K")).clicked() {
                     self.commands.send(Command::OpenSearch);
                 }
                 if ui
                     .add_enabled(
                         self.history.can_go_back(),
-                        egui::Button::new("Back").shortcut_text("Alt+Left"),
+                        egui::Button::new(S.back).shortcut_text("Alt+Left"),
                     )
                     .clicked()
                 {
@@ -1283,72 +1284,75 @@ impl KhabarApp {
                 if ui
                     .add_enabled(
                         self.history.can_go_forward(),
-                        egui::Button::new("Forward").shortcut_text("Alt+Right"),
+                        egui::Button::new(S.forward).shortcut_text("Alt+Right"),
                     )
                     .clicked()
                 {
                     self.commands.send(Command::Forward);
                 }
-                if ui.add(egui::Button::new("Clear selection").shortcut_text("Esc")).clicked() {
+                if ui.add(egui::Button::new(S.clear_selection).shortcut_text("Esc")).clicked() {
                     self.commands.send(Command::ClearSelection);
                 }
             });
-            ui.menu_button("View", |ui| {
+            ui.menu_button(S.view, |ui| {
                 let mut theme = self.settings.theme;
-                ui.radio_value(&mut theme, ThemeChoice::System, "System theme");
-                ui.radio_value(&mut theme, ThemeChoice::Light, "Light theme");
-                ui.radio_value(&mut theme, ThemeChoice::Dark, "Dark theme");
+                ui.radio_value(&mut theme, ThemeChoice::System, S.system_theme);
+                ui.radio_value(&mut theme, ThemeChoice::Light, S.light_theme);
+                ui.radio_value(&mut theme, ThemeChoice::Dark, S.dark_theme);
                 if theme != self.settings.theme {
                     self.settings.theme = theme;
                     self.apply_theme(ui.ctx());
                 }
                 ui.separator();
-                ui.label("Reading");
+                ui.label(S.reading);
                 ui.horizontal(|ui| {
-                    if ui.button("A−").on_hover_text("Smaller text (Ctrl+-)").clicked() {
+                    if ui.button(S.text_smaller).on_hover_text(S.smaller_text_ctrl).clicked() {
                         self.settings.step_font_size(-1);
                     }
                     ui.label(format!("{:.0} pt", self.settings.font_size));
-                    if ui.button("A+").on_hover_text("Larger text (Ctrl+=)").clicked() {
+                    if ui.button(S.text_larger).on_hover_text(S.larger_text_ctrl).clicked() {
                         self.settings.step_font_size(1);
                     }
-                    if ui.button("Reset").on_hover_text("Default size (Ctrl+0)").clicked() {
+                    if ui.button(S.reset).on_hover_text(S.default_size_ctrl_0).clicked() {
                         self.settings.step_font_size(0);
                     }
                 });
                 ui.add(egui::Slider::new(&mut self.settings.line_spacing, 1.4..=2.6).text("line spacing"));
-                ui.radio_value(&mut self.settings.sans_face, false, "Naskh (reading face)");
-                ui.radio_value(&mut self.settings.sans_face, true, "Sans (compact face)");
+                ui.radio_value(&mut self.settings.sans_face, false, S.naskh_reading_face);
+                ui.radio_value(&mut self.settings.sans_face, true, S.sans_compact_face);
                 ui.separator();
                 let once = self.settings.count_stories_once;
-                ui.checkbox(&mut self.settings.count_stories_once, "Count each story once")
-                    .on_hover_text("Copies of one story (syndicated, re-scraped) count once in entity counts, co-occurrence and the timeline");
+                ui.checkbox(&mut self.settings.count_stories_once, S.count_each_story_once)
+                    .on_hover_text(S.copies_of_one_story_syndicated_re);
                 if once != self.settings.count_stories_once {
                     self.timeline = self.timeline_for_view();
                     self.visible_key = None;
                 }
-                ui.checkbox(&mut self.settings.show_boilerplate, "Show boilerplate lines normally")
-                    .on_hover_text("Lines repeated across many articles (ads, share lines) are dimmed and left out of extraction and search");
+                ui.checkbox(&mut self.settings.show_boilerplate, S.show_boilerplate_lines_normally)
+                    .on_hover_text(S.lines_repeated_across_many_articles_ads);
                 ui.separator();
-                if ui.button("Files that could not be loaded…").clicked() {
+                if ui.button(S.files_that_could_not_be_loaded).clicked() {
                     self.commands.send(Command::ToggleErrorList);
                 }
             });
-            ui.menu_button("Views", |ui| {
+            ui.menu_button(S.views, |ui| {
                 ui.horizontal(|ui| {
                     ui.add(
                         crate::text::input::ArabicTextInput::new(&mut self.view_name)
-                            .label("View name")
-                            .hint("Name of this view")
+                            .label(S.view_name)
+                            .hint(S.name_of_this_view)
                             .desired_width(160.0),
                     );
-                    if ui.add_enabled(!self.view_name.trim().is_empty(), egui::Button::new("Save view")).clicked() {
+                    if ui
+                        .add_enabled(!self.view_name.trim().is_empty(), egui::Button::new(S.save_view))
+                        .clicked()
+                    {
                         self.commands.send(Command::SaveView(std::mem::take(&mut self.view_name)));
                     }
                 });
                 ui.separator();
                 if self.workspace.views.is_empty() {
-                    ui.label("No saved views yet");
+                    ui.label(S.no_saved_views_yet);
                 }
                 for view in self.workspace.views.clone() {
                     ui.horizontal(|ui| {
@@ -1356,17 +1360,17 @@ impl KhabarApp {
                             self.commands.send(Command::OpenView(view.name.clone()));
                             ui.close();
                         }
-                        if ui.small_button("Delete").clicked() {
+                        if ui.small_button(S.delete).clicked() {
                             self.commands.send(Command::RemoveView(view.name.clone()));
                         }
                     });
                 }
             });
-            ui.menu_button("Help", |ui| {
-                if ui.button("Keyboard shortcuts…").clicked() {
+            ui.menu_button(S.help, |ui| {
+                if ui.button(S.keyboard_shortcuts).clicked() {
                     self.show_about = true;
                 }
-                if ui.button("About Khabar…").clicked() {
+                if ui.button(S.about_khabar).clicked() {
                     self.show_about = true;
                 }
             });
@@ -1483,7 +1487,7 @@ impl eframe::App for KhabarApp {
             .min_size(180.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    ui.selectable_value(&mut settings.right_tab, RightTab::Entities, "Entities");
+                    ui.selectable_value(&mut settings.right_tab, RightTab::Entities, S.entities);
                     let notes = pane_ctx.workspace.notes.len();
                     ui.selectable_value(&mut settings.right_tab, RightTab::Notes, format!("Notes ({notes})"));
                 });

@@ -10,6 +10,7 @@ use egui::RichText;
 
 use super::PaneContext;
 use super::command::Command;
+use super::strings::S;
 use super::theme;
 use crate::index::AnalyzedCorpus;
 use crate::text::document_view::{DocumentView, Highlight};
@@ -49,7 +50,7 @@ impl DocumentPane {
         ui.horizontal_wrapped(|ui| {
             let star = ui
                 .selectable_label(starred, if starred { "★ Starred" } else { "☆ Star" })
-                .on_hover_text("Star this document (Views: starred only in the documents list)");
+                .on_hover_text(S.star_this_document_views_starred_only);
             if star.clicked() {
                 ctx.commands.send(Command::ToggleStar(index));
             }
@@ -59,7 +60,7 @@ impl DocumentPane {
                 let (rect, chip) = ui.allocate_exact_size(size, egui::Sense::click());
                 ui.painter().rect_filled(rect, 4.0, ui.style().interact(&chip).weak_bg_fill);
                 label.paint_at(ui.painter(), rect.center(), egui::Align2::CENTER_CENTER);
-                let chip = chip.on_hover_text("Remove this tag");
+                let chip = chip.on_hover_text(S.remove_this_tag);
                 chip.widget_info(|| {
                     egui::WidgetInfo::labeled(egui::Role::Button, true, format!("remove tag {tag}"))
                 });
@@ -68,7 +69,10 @@ impl DocumentPane {
                 }
             }
             let input = ui.add(
-                ArabicTextInput::new(&mut self.new_tag).label("Add tag").hint("add tag").desired_width(110.0),
+                ArabicTextInput::new(&mut self.new_tag)
+                    .label(S.add_tag)
+                    .hint(S.add_tag_2)
+                    .desired_width(110.0),
             );
             if input.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 let tag = self.new_tag.trim().trim_start_matches('#').to_owned();
@@ -97,18 +101,17 @@ impl DocumentPane {
         };
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(format!("{} characters selected:", range.len())).small());
-            if ui.button("Add note…").clicked() && self.new_note.is_none() {
+            if ui.button(S.add_note).clicked() && self.new_note.is_none() {
                 self.new_note = Some(String::new());
             }
-            if ui.button("Copy as quote").on_hover_text("With title, file and date (Ctrl+Shift+C)").clicked()
-            {
+            if ui.button(S.copy_as_quote).on_hover_text(S.with_title_file_and_date_ctrl).clicked() {
                 ctx.commands.send(Command::CopyQuote {
                     document: index,
                     range: range.clone(),
                     markdown: false,
                 });
             }
-            if ui.button("Copy as Markdown quote").clicked() {
+            if ui.button(S.copy_as_markdown_quote).clicked() {
                 ctx.commands.send(Command::CopyQuote {
                     document: index,
                     range: range.clone(),
@@ -121,12 +124,12 @@ impl DocumentPane {
             ui.horizontal(|ui| {
                 let input = ui.add(
                     ArabicTextInput::new(body)
-                        .label("Note text")
-                        .hint("Your note on this passage")
+                        .label(S.note_text)
+                        .hint(S.your_note_on_this_passage)
                         .desired_width(260.0),
                 );
                 let enter = input.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if enter || ui.button("Save note").clicked() {
+                if enter || ui.button(S.save_note).clicked() {
                     ctx.commands.send(Command::AddNote {
                         document: index,
                         range: range.clone(),
@@ -134,7 +137,7 @@ impl DocumentPane {
                     });
                     close = true;
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button(S.cancel).clicked() {
                     close = true;
                 }
             });
@@ -218,13 +221,13 @@ impl DocumentPane {
                 let n = selected_mentions.len();
                 self.current_mention = self.current_mention.min(n - 1);
                 ui.label(format!("Mention {} of {n}", self.current_mention + 1));
-                if ui.button("‹ Previous").clicked() {
+                if ui.button(S.previous).clicked() {
                     self.current_mention = (self.current_mention + n - 1) % n;
                     if let Some(r) = selected_mentions.get(self.current_mention) {
                         self.view.scroll_to_offset(r.start);
                     }
                 }
-                if ui.button("Next ›").clicked() {
+                if ui.button(S.next).clicked() {
                     self.current_mention = (self.current_mention + 1) % n;
                     if let Some(r) = selected_mentions.get(self.current_mention) {
                         self.view.scroll_to_offset(r.start);

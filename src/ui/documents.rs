@@ -7,6 +7,7 @@ use egui::{Align, Layout, RichText, Sense};
 use super::PaneContext;
 use super::command::Command;
 use super::stories::{ListRow, collapse};
+use super::strings::S;
 use super::theme;
 
 /// Pane-local state.
@@ -58,7 +59,7 @@ impl DocumentsPane {
         let rows = std::mem::take(&mut self.rows);
         let listed: usize = rows.iter().filter(|r| !r.nested).map(|r| r.copies.unwrap_or(1)).sum();
         ui.horizontal_wrapped(|ui| {
-            ui.heading("Documents");
+            ui.heading(S.documents);
             let count = if listed == total { format!("{total}") } else { format!("{listed} of {total}") };
             ui.label(RichText::new(count).color(theme::weak_text(ui)));
             if !ctx.stories.is_empty() {
@@ -67,9 +68,7 @@ impl DocumentsPane {
                         .small()
                         .color(theme::weak_text(ui)),
                 )
-                .on_hover_text(
-                    "Articles that are copies of one story are listed once; click ×N to see the copies",
-                );
+                .on_hover_text(S.articles_that_are_copies_of_one);
             }
             super::pane_screenshot_button(ui, ctx.commands, super::Pane::Documents);
         });

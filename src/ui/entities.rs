@@ -7,6 +7,7 @@ use egui::RichText;
 
 use super::PaneContext;
 use super::command::Command;
+use super::strings::S;
 use super::theme;
 use crate::extract::EntityType;
 use crate::index::{AliasEdit, AnalyzedCorpus, EntityRef};
@@ -211,7 +212,7 @@ impl EntitiesPane {
         let Some(entity) = corpus.entities.get(eid) else { return };
         let dark = ui.visuals().dark_mode;
         ui.horizontal(|ui| {
-            if ui.small_button("×").on_hover_text("Clear the entity selection").clicked() {
+            if ui.small_button("×").on_hover_text(S.clear_the_entity_selection).clicked() {
                 ctx.commands.send(Command::SelectEntity(None));
             }
             ui.label(
@@ -244,15 +245,13 @@ impl EntitiesPane {
                     }
                 })
                 .response
-                .on_hover_text("Change the entity's type");
+                .on_hover_text(S.change_the_entity_s_type);
             if kind != entity.kind {
                 ctx.commands
                     .send(Command::EditAliases(AliasEdit::SetType { entity: entity_ref(entity), to: kind }));
             }
             let renaming = self.rename.as_ref().is_some_and(|(rid, _)| rid == id);
-            if !renaming
-                && ui.button("Rename…").on_hover_text("Change the name shown for this entity").clicked()
-            {
+            if !renaming && ui.button(S.rename).on_hover_text(S.change_the_name_shown_for_this).clicked() {
                 self.rename = Some((id.to_owned(), entity.canonical.clone()));
             }
         });
@@ -262,17 +261,17 @@ impl EntitiesPane {
             let mut cancel = false;
             ui.horizontal(|ui| {
                 let input = ui
-                    .add(ArabicTextInput::new(draft).label("New name").hint("New name").desired_width(160.0));
+                    .add(ArabicTextInput::new(draft).label(S.new_name).hint(S.new_name).desired_width(160.0));
                 if !input.has_focus() && !input.lost_focus() && ctx.selection_changed {
                     input.request_focus();
                 }
                 if input.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     commit = true;
                 }
-                if ui.button("Save name").clicked() {
+                if ui.button(S.save_name).clicked() {
                     commit = true;
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button(S.cancel).clicked() {
                     cancel = true;
                 }
             });
@@ -288,11 +287,11 @@ impl EntitiesPane {
             }
         }
         if entity.aliases.len() > 1 {
-            ui.label(RichText::new("Also written as (split to make a separate entity):").small());
+            ui.label(RichText::new(S.also_written_as_split_to_make).small());
             for alias in &entity.aliases {
                 ui.horizontal(|ui| {
                     let split =
-                        ui.small_button("Split").on_hover_text("Make this spelling a separate entity");
+                        ui.small_button(S.split).on_hover_text(S.make_this_spelling_a_separate_entity);
                     split.widget_info(|| {
                         egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Split {alias}"))
                     });
@@ -321,7 +320,7 @@ impl EntitiesPane {
         if co.is_empty() {
             return;
         }
-        ui.label(RichText::new("Appears with (shared sentences · PMI)").small());
+        ui.label(RichText::new(S.appears_with_shared_sentences_pmi).small());
         egui::ScrollArea::vertical().id_salt("khabar.entities.cooccurrence").max_height(150.0).show(
             ui,
             |ui| {
@@ -336,7 +335,7 @@ impl EntitiesPane {
                         false,
                         &format!("with {}", other.canonical),
                     );
-                    let response = response.on_hover_text("Select this entity");
+                    let response = response.on_hover_text(S.select_this_entity);
                     if response.hovered() {
                         ctx.hovered_entity = Some(other.id.clone());
                     }
@@ -360,15 +359,13 @@ impl EntitiesPane {
             }
             let Some((_, top, m)) = &self.matrix else { return };
             if top.is_empty() {
-                ui.label("No entities");
+                ui.label(S.no_entities);
                 return;
             }
             ui.label(
-                RichText::new(
-                    "Shared sentences between the most mentioned entities (diagonal: own sentences)",
-                )
-                .small()
-                .color(theme::weak_text(ui)),
+                RichText::new(S.shared_sentences_between_the_most_mentioned)
+                    .small()
+                    .color(theme::weak_text(ui)),
             );
             let dark = ui.visuals().dark_mode;
             let max = m
@@ -478,26 +475,23 @@ fn type_heading(kind: EntityType) -> &'static str {
 impl EntitiesPane {
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, corpus: Option<&AnalyzedCorpus>) {
         ui.horizontal(|ui| {
-            ui.heading("Entities");
+            ui.heading(S.entities);
             if corpus.is_some()
-                && ui
-                    .small_button("Matrix")
-                    .on_hover_text("Co-occurrence matrix of the top entities")
-                    .clicked()
+                && ui.small_button(S.matrix).on_hover_text(S.co_occurrence_matrix_of_the_top).clicked()
             {
                 self.show_matrix = !self.show_matrix;
             }
             super::pane_screenshot_button(ui, ctx.commands, super::Pane::Entities);
         });
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.scope, Scope::Document, "This document");
-            ui.selectable_value(&mut self.scope, Scope::Corpus, "Whole corpus");
+            ui.selectable_value(&mut self.scope, Scope::Document, S.this_document);
+            ui.selectable_value(&mut self.scope, Scope::Corpus, S.whole_corpus);
         });
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.sort, SortBy::Frequency, "By frequency");
-            ui.selectable_value(&mut self.sort, SortBy::Name, "By name");
+            ui.selectable_value(&mut self.sort, SortBy::Frequency, S.by_frequency);
+            ui.selectable_value(&mut self.sort, SortBy::Name, S.by_name);
         });
-        ui.add(ArabicTextInput::new(&mut self.filter).label("Filter names").hint("Filter names"));
+        ui.add(ArabicTextInput::new(&mut self.filter).label(S.filter_names).hint(S.filter_names));
         ui.separator();
         let Some(corpus) = corpus else {
             ui.label(if ctx.loading { "Loading…" } else { "Analysing…" });
@@ -535,7 +529,7 @@ impl EntitiesPane {
         }
         let rows = std::mem::take(&mut self.rows);
         if rows.is_empty() {
-            ui.label("No entities found");
+            ui.label(S.no_entities_found);
             self.rows = rows;
             return;
         }
@@ -574,26 +568,26 @@ impl EntitiesPane {
                     }
                     let this = EntityRef { kind: row.kind, alias: row.canonical.clone() };
                     response.context_menu(|ui| {
-                        if ui.button("Select").clicked() {
+                        if ui.button(S.select).clicked() {
                             ctx.commands.send(Command::SelectEntity(Some(row.id.clone())));
                         }
                         if let Some(sel) = selected_entity.filter(|e| e.id != row.id) {
-                            if ui.button("Merge into the selected entity").clicked() {
+                            if ui.button(S.merge_into_the_selected_entity).clicked() {
                                 ctx.commands.send(Command::EditAliases(AliasEdit::Merge {
                                     from: this.clone(),
                                     into: entity_ref(sel),
                                 }));
                             }
-                            if ui.button("Merge the selected entity into this one").clicked() {
+                            if ui.button(S.merge_the_selected_entity_into_this).clicked() {
                                 ctx.commands.send(Command::EditAliases(AliasEdit::Merge {
                                     from: entity_ref(sel),
                                     into: this.clone(),
                                 }));
                             }
                         } else {
-                            ui.label(RichText::new("Select an entity first to merge with it").small());
+                            ui.label(RichText::new(S.select_an_entity_first_to_merge).small());
                         }
-                        ui.menu_button("Change type", |ui| {
+                        ui.menu_button(S.change_type, |ui| {
                             for k in EntityType::ALL.into_iter().filter(|k| *k != row.kind) {
                                 if ui.button(type_name(k)).clicked() {
                                     ctx.commands.send(Command::EditAliases(AliasEdit::SetType {

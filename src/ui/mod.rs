@@ -18,6 +18,7 @@ pub mod selection;
 pub mod settings;
 pub mod status;
 pub mod stories;
+pub mod strings;
 pub mod theme;
 pub mod timeline;
 

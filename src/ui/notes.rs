@@ -9,6 +9,7 @@ use egui::RichText;
 use super::PaneContext;
 use super::command::Command;
 use super::selection::TextTarget;
+use super::strings::S;
 use super::theme;
 use crate::text::input::ArabicTextInput;
 use crate::text::label::ArabicLabel;
@@ -25,23 +26,19 @@ pub struct NotesPane {
 impl NotesPane {
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneContext<'_>) {
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.all_documents, false, "This document");
-            ui.selectable_value(&mut self.all_documents, true, "All documents");
+            ui.selectable_value(&mut self.all_documents, false, S.this_document);
+            ui.selectable_value(&mut self.all_documents, true, S.all_documents);
         });
         ui.horizontal(|ui| {
             let any = !ctx.workspace.notes.is_empty();
-            if ui.add_enabled(any, egui::Button::new("Export Markdown…")).clicked() {
+            if ui.add_enabled(any, egui::Button::new(S.export_markdown)).clicked() {
                 ctx.commands.send(Command::ExportNotes { markdown: true });
             }
-            if ui.add_enabled(any, egui::Button::new("Export CSV…")).clicked() {
+            if ui.add_enabled(any, egui::Button::new(S.export_csv)).clicked() {
                 ctx.commands.send(Command::ExportNotes { markdown: false });
             }
         });
-        ui.label(
-            RichText::new("Select a passage in the document, then “Add note”.")
-                .small()
-                .color(theme::weak_text(ui)),
-        );
+        ui.label(RichText::new(S.select_a_passage_in_the_document).small().color(theme::weak_text(ui)));
         ui.separator();
         let open_path =
             ctx.selection.document.and_then(|d| ctx.documents.get(d)).map(|d| d.rel_path.as_str());
@@ -52,7 +49,7 @@ impl NotesPane {
             .filter(|n| self.all_documents || Some(n.document.as_str()) == open_path)
             .collect();
         if notes.is_empty() {
-            ui.label("No notes");
+            ui.label(S.no_notes);
             return;
         }
         let dark = ui.visuals().dark_mode;
@@ -85,7 +82,7 @@ impl NotesPane {
                                 .color(theme::note_color(dark))
                                 .sense(egui::Sense::click()),
                         );
-                        let quote = quote.on_hover_text("Open the document at this passage");
+                        let quote = quote.on_hover_text(S.open_the_document_at_this_passage);
                         quote.widget_info(|| {
                             egui::WidgetInfo::labeled(
                                 egui::Role::Button,
@@ -103,18 +100,18 @@ impl NotesPane {
                         }
                         if note.detached {
                             ui.label(
-                                RichText::new("This passage is no longer in the file")
+                                RichText::new(S.this_passage_is_no_longer_in)
                                     .small()
                                     .color(theme::error_color(dark)),
                             );
                         }
                         match self.editing.as_mut().filter(|(id, _)| *id == note.id) {
                             Some((_, draft)) => {
-                                ui.add(ArabicTextInput::new(draft).label("Edit note").hint("Your note"));
+                                ui.add(ArabicTextInput::new(draft).label(S.edit_note).hint(S.your_note));
                                 let (mut save, mut cancel) = (false, false);
                                 ui.horizontal(|ui| {
-                                    save = ui.button("Save").clicked();
-                                    cancel = ui.button("Cancel").clicked();
+                                    save = ui.button(S.save).clicked();
+                                    cancel = ui.button(S.cancel).clicked();
                                 });
                                 if save {
                                     ctx.commands.send(Command::EditNote(note.id, draft.clone()));
@@ -134,10 +131,10 @@ impl NotesPane {
                                     );
                                 }
                                 ui.horizontal(|ui| {
-                                    if ui.small_button("Edit").clicked() {
+                                    if ui.small_button(S.edit).clicked() {
                                         self.editing = Some((note.id, note.body.clone()));
                                     }
-                                    if ui.small_button("Delete").clicked() {
+                                    if ui.small_button(S.delete).clicked() {
                                         ctx.commands.send(Command::RemoveNote(note.id));
                                     }
                                     ui.label(

@@ -8,6 +8,7 @@ use egui::RichText;
 use super::PaneContext;
 use super::command::Command;
 use super::selection::TextTarget;
+use super::strings::S;
 use super::theme;
 use crate::index::AnalyzedCorpus;
 use crate::index::search::{SearchIndex, SearchResults, search_entities};
@@ -83,21 +84,21 @@ impl SearchPane {
             .show(ctx, |ui| {
                 let edit = ui.add(
                     crate::text::input::ArabicTextInput::new(&mut self.query)
-                        .label("Search query")
-                        .hint("Search the corpus: words, phrases, names")
+                        .label(S.search_query)
+                        .hint(S.search_the_corpus_words_phrases_names)
                         .size(16.0),
                 );
                 if std::mem::take(&mut self.focus_requested) {
                     edit.request_focus();
                 }
                 let (Some(corpus), Some(index)) = (corpus, index) else {
-                    ui.label("The search index is being built…");
+                    ui.label(S.the_search_index_is_being_built);
                     return;
                 };
                 self.refresh(index, corpus);
                 if self.query.trim().is_empty() {
                     ui.label(
-                        RichText::new("Matches ignore tashkeel, tatweel, hamza forms and attached و ب ل ال.")
+                        RichText::new(S.matches_ignore_tashkeel_tatweel_hamza_forms)
                             .color(theme::weak_text(ui)),
                     );
                     return;

@@ -5,6 +5,7 @@ use egui::RichText;
 
 use super::PaneContext;
 use super::command::Command;
+use super::strings::S;
 use super::theme;
 
 /// Loading progress as shown in the status bar.
@@ -53,7 +54,7 @@ pub fn status_bar_ui(ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, info: &Status
             );
             ui.add(egui::ProgressBar::new(p.fraction()).desired_width(160.0).text(text.clone()))
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &text));
-            if ui.small_button("Cancel").on_hover_text("Stop loading").clicked() {
+            if ui.small_button(S.cancel).on_hover_text(S.stop_loading).clicked() {
                 ctx.commands.send(Command::CancelLoading);
             }
         }
@@ -69,7 +70,7 @@ pub fn status_bar_ui(ui: &mut egui::Ui, ctx: &mut PaneContext<'_>, info: &Status
             let label = format!("{} errors", info.problems);
             if ui
                 .add(egui::Button::new(RichText::new(label).color(theme::error_color(dark))).frame(false))
-                .on_hover_text("Show the files that could not be loaded")
+                .on_hover_text(S.show_the_files_that_could_not)
                 .clicked()
             {
                 ctx.commands.send(Command::ToggleErrorList);

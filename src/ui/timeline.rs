@@ -13,6 +13,7 @@ use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, Span};
 use super::PaneContext;
 use super::command::Command;
 use super::selection::{DocumentIndex, TextTarget};
+use super::strings::S;
 use super::theme;
 use crate::extract::timex_range::day_number;
 
@@ -150,7 +151,7 @@ impl TimelinePane {
             .filter(|e| entity.as_ref().is_none_or(|id| e.entities.iter().any(|x| x == id)))
             .collect();
         ui.horizontal_wrapped(|ui| {
-            ui.heading("Timeline");
+            ui.heading(S.timeline);
             ui.label(
                 egui::RichText::new(format!("{} publication dates", model.publications.len()))
                     .color(pub_color),
@@ -161,20 +162,18 @@ impl TimelinePane {
                     egui::RichText::new(format!("{} no date", model.undated_documents))
                         .color(theme::weak_text(ui)),
                 )
-                .on_hover_text("Documents without a header date and without an inferred date");
+                .on_hover_text(S.documents_without_a_header_date_and);
             }
             if let Some((a, b)) = ctx.selection.time_range
-                && ui.button(format!("× {a} – {b}")).on_hover_text("Clear the time filter").clicked()
+                && ui.button(format!("× {a} – {b}")).on_hover_text(S.clear_the_time_filter).clicked()
             {
                 ctx.commands.send(Command::SelectTimeRange(None));
             }
-            if ui.button("Reset view").clicked() {
+            if ui.button(S.reset_view).clicked() {
                 self.reset_requested = true;
             }
-            ui.label(egui::RichText::new("Shift+drag: filter").small().color(theme::weak_text(ui)))
-                .on_hover_text(
-                    "Shift+drag: filter by time · drag: pan · scroll: zoom · click a point: open it",
-                );
+            ui.label(egui::RichText::new(S.shift_drag_filter).small().color(theme::weak_text(ui)))
+                .on_hover_text(S.shift_drag_filter_by_time_drag);
             super::pane_screenshot_button(ui, ctx.commands, super::Pane::Timeline);
         });
         if model.publications.is_empty() && model.events.is_empty() {
