@@ -5,7 +5,7 @@
 //! Prints `{"groups": [{"documents": [relative paths], "similarity": x}]}` — groups of two or
 //! more, paths sorted within a group, groups in the order of their first path; `similarity` is
 //! the mean estimated Jaccard of the group's verified pairs. `--timings` prints the time of each
-//! stage (load, boilerplate learning, sketches, LSH + grouping) to stderr. Exit status as `khabar list`: 0 when
+//! stage (load, boilerplate learning, sketches, LSH + grouping; wall and process CPU seconds) to stderr. Exit status as `khabar list`: 0 when
 //! every file loaded, 1 when some files could not be loaded (reasons on stderr), 2 when it could
 //! not run.
 
@@ -41,7 +41,7 @@ pub struct DuplicatesArgs {
     /// Keep boilerplate lines (do not learn and mask them).
     #[arg(long)]
     pub keep_boilerplate: bool,
-    /// Print the wall time of each stage to stderr.
+    /// Print the wall and CPU time of each stage to stderr.
     #[arg(long)]
     pub timings: bool,
 }
@@ -61,11 +61,14 @@ pub fn run(args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
     for input in &args.inputs {
         std::fs::metadata(input).with_context(|| format!("cannot open {}", input.display()))?;
     }
-    let mut stages: Vec<(&str, f64)> = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str, stages: &mut Vec<(&str, f64)>| {
-        stages.push((name, clock.elapsed().as_secs_f64()));
-        clock = Instant::now();
+    // (stage, wall seconds, process CPU seconds of all threads)
+    let mut stages: Vec<(&str, f64, f64)> = Vec::new();
+    let cpu_now = || khabar::bench::process_cpu_seconds().unwrap_or(0.0);
+    let (mut clock, mut cpu) = (Instant::now(), cpu_now());
+    let mut lap = |name: &'static str, stages: &mut Vec<(&str, f64, f64)>| {
+        let now = cpu_now();
+        stages.push((name, clock.elapsed().as_secs_f64(), now - cpu));
+        (clock, cpu) = (Instant::now(), now);
     };
     let report = load_all(args.inputs, CorpusOptions::default());
     lap("load (walk, read, decode)", &mut stages);
@@ -109,11 +112,14 @@ pub fn run(args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
     lap("output", &mut stages);
     if args.timings {
         let mut err = io::stderr().lock();
-        let total: f64 = stages.iter().map(|(_, s)| s).sum();
-        for (name, secs) in &stages {
-            writeln!(err, "{secs:8.3} s  {name}").ok();
+        writeln!(err, "  wall s     cpu s  stage").ok();
+        for (name, wall, cpu) in &stages {
+            writeln!(err, "{wall:8.3}  {cpu:8.2}  {name}").ok();
         }
-        writeln!(err, "{total:8.3} s  total ({} documents, {} groups)", texts.len(), found.len()).ok();
+        let wall: f64 = stages.iter().map(|s| s.1).sum();
+        let cpu: f64 = stages.iter().map(|s| s.2).sum();
+        let (docs, groups) = (texts.len(), found.len());
+        writeln!(err, "{wall:8.3}  {cpu:8.2}  total ({docs} documents, {groups} groups)").ok();
     }
     match written {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(code),

@@ -92,23 +92,58 @@ impl CharClasses {
 /// The matching key of a line: normalised, non-alphanumerics → space, whitespace collapsed.
 /// Empty when the line has no letter.
 pub fn line_key(line: &str) -> String {
+    let scan = scan_key(line, usize::MAX, false);
+    if scan.has_letter { scan.key } else { String::new() }
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// A line's key ([`line_key`]) scanned once: its first `keep` chars, its length in chars and in
+/// words, and the FNV-1a hash of its chars — so that long lines (which can never be
+/// boilerplate) are hashed without building their key.
+struct KeyScan {
+    key: String,
+    chars: usize,
+    words: usize,
+    hash: u64,
+    has_letter: bool,
+}
+
+impl KeyScan {
+    fn push(&mut self, c: char, keep: usize) {
+        self.chars += 1;
+        if self.chars <= keep {
+            self.key.push(c);
+        }
+        self.hash = (self.hash ^ u64::from(u32::from(c))).wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+/// Scans the key of `line`, keeping its first `keep` chars; with `stop_beyond`, stops as soon as
+/// the key is longer than `keep` (then only `chars > keep` is meaningful).
+fn scan_key(line: &str, keep: usize, stop_beyond: bool) -> KeyScan {
     let classes = CharClasses::get();
-    let mut key = String::with_capacity(line.len());
+    let mut scan = KeyScan { key: String::new(), chars: 0, words: 0, hash: FNV_OFFSET, has_letter: false };
     let mut pending_space = false;
-    let mut has_letter = false;
     for (c, alpha, alnum) in line.chars().filter_map(|c| classes.fold(c)) {
-        if alnum {
-            if pending_space && !key.is_empty() {
-                key.push(' ');
-            }
-            pending_space = false;
-            has_letter |= alpha;
-            key.push(c);
-        } else {
+        if !alnum {
             pending_space = true;
+            continue;
+        }
+        if scan.chars == 0 {
+            scan.words = 1;
+        } else if pending_space {
+            scan.push(' ', keep);
+            scan.words += 1;
+        }
+        pending_space = false;
+        scan.has_letter |= alpha;
+        scan.push(c, keep);
+        if stop_beyond && scan.chars > keep {
+            break;
         }
     }
-    if has_letter { key } else { String::new() }
+    scan
 }
 
 /// Lines of a text as (code-point range without the line break, line text).
@@ -169,16 +204,16 @@ impl BoilerplateModel {
             .map(|t| {
                 let mut short = Vec::new();
                 let mut long = Vec::new();
-                for (_, line) in lines_with_ranges(t.as_ref()) {
-                    let key = line_key(line);
-                    if key.is_empty() {
+                for line in t.as_ref().split('\n') {
+                    // Only the first max_chars chars of a key are kept: longer lines are long.
+                    let scan = scan_key(line, options.max_chars, false);
+                    if !scan.has_letter {
                         continue;
                     }
-                    let chars = key.chars().count();
-                    if chars <= options.max_chars && key.split(' ').count() <= options.max_words {
-                        short.push(key);
-                    } else if chars > options.max_chars {
-                        long.push(hash_str(&key));
+                    if scan.chars <= options.max_chars && scan.words <= options.max_words {
+                        short.push(scan.key);
+                    } else if scan.chars > options.max_chars {
+                        long.push(scan.hash);
                     }
                 }
                 short.sort_unstable();
@@ -234,8 +269,9 @@ impl BoilerplateModel {
 
     /// True when this line (any text, normalised here) is boilerplate.
     pub fn is_boilerplate_line(&self, line: &str) -> bool {
-        let key = line_key(line);
-        !key.is_empty() && self.keys.contains(&key)
+        // Every learned key has at most max_chars chars: stop reading a line once it is longer.
+        let scan = scan_key(line, self.options.max_chars, true);
+        scan.chars <= self.options.max_chars && scan.has_letter && self.keys.contains(&scan.key)
     }
 
     /// Code-point ranges (into `text`) of its boilerplate lines, in order; each range is the
@@ -245,13 +281,18 @@ impl BoilerplateModel {
             return Vec::new();
         }
         lines_with_ranges(text)
-            .filter(|(range, line)| {
-                !range.is_empty()
-                    && line.len() <= self.options.max_chars * 8
-                    && self.is_boilerplate_line(line)
-            })
+            .filter(|(_, line)| self.is_masked_line(line))
             .map(|(range, _)| range)
             .collect()
+    }
+
+    /// True when [`Self::boilerplate_ranges`] masks this line (given without its line break):
+    /// a non-empty boilerplate line of at most `8 × max_chars` bytes.
+    pub fn is_masked_line(&self, line: &str) -> bool {
+        !self.keys.is_empty()
+            && !line.is_empty()
+            && line.len() <= self.options.max_chars * 8
+            && self.is_boilerplate_line(line)
     }
 
     /// `text` with the chars of its boilerplate lines replaced by spaces (same length in chars,
@@ -279,13 +320,9 @@ pub fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> String {
     out
 }
 
+#[cfg(test)]
 fn hash_str(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    s.chars().fold(FNV_OFFSET, |h, c| (h ^ u64::from(u32::from(c))).wrapping_mul(0x0100_0000_01b3))
 }
 
 #[cfg(test)]
@@ -361,6 +398,25 @@ mod tests {
                 assert_eq!(classes.fold(c), expected, "U+{u:04X}");
             }
         }
+    }
+
+    #[test]
+    fn key_scan_measures_and_hashes_the_whole_key() {
+        for line in ["", " .. ", "١٢٣", "  إعْلان :  شارك  المقال!! ", "a-b c", "ابجد هوز حطي كلمن سعفص قرشت"]
+        {
+            let key = line_key(line);
+            for keep in [0, 3, 100] {
+                let scan = scan_key(line, keep, false);
+                let full = scan_key(line, usize::MAX, false);
+                assert_eq!(key, if full.has_letter { full.key.clone() } else { String::new() });
+                assert_eq!(scan.chars, full.key.chars().count(), "{line:?}");
+                assert_eq!(scan.key, full.key.chars().take(keep).collect::<String>(), "{line:?}");
+                assert_eq!(scan.hash, hash_str(&full.key), "{line:?}");
+                let words = if full.key.is_empty() { 0 } else { full.key.split(' ').count() };
+                assert_eq!(scan.words, words, "{line:?}");
+            }
+        }
+        assert!(scan_key("ابجد هوز حطي كلمن", 6, true).chars > 6);
     }
 
     #[test]
