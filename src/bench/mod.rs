@@ -1,7 +1,10 @@
 //! Benchmarks run by `khabar bench …`, as library functions so tests and other front ends can
 //! call them: [`corpus`] measures every stage of opening a folder (raw read, decoding, analysis,
-//! index build, cached reopen) in one run.
+//! index build, cached reopen) in one run; [`app`] (GUI builds) the whole app opening a folder:
+//! time to the first listed document and frame times while loading and analysing.
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod corpus;
 
 /// The commit being measured: `git rev-parse --short HEAD` in the current folder, else

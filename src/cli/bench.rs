@@ -21,6 +21,18 @@ pub enum BenchWhat {
     /// Arabic layout: cold and warm layout vs hb-shape, re-wrap of a 1 MB article, memory; and
     /// (GUI builds) the document pane's CPU frame time while scrolling a 1 MB article.
     Text,
+    /// The whole app, headless, opening a folder: time to the first listed document, frame
+    /// times while loading and analysing (GUI builds).
+    App(AppBenchArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AppBenchArgs {
+    /// Folder to open.
+    pub path: PathBuf,
+    /// Stop waiting after this many seconds.
+    #[arg(long, default_value_t = 1800)]
+    pub timeout: u64,
 }
 
 #[derive(clap::Args, Debug)]
@@ -38,6 +50,20 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             let result = bench_corpus(&a.path, &BenchOptions { cache_dir: a.cache_dir })?;
             print!("{result}");
             Ok(ExitCode::SUCCESS)
+        }
+        BenchWhat::App(a) => {
+            #[cfg(feature = "gui")]
+            {
+                let result =
+                    khabar::bench::app::bench_app(a.path, std::time::Duration::from_secs(a.timeout))?;
+                print!("{result}");
+                Ok(ExitCode::SUCCESS)
+            }
+            #[cfg(not(feature = "gui"))]
+            {
+                let _ = a;
+                anyhow::bail!("this build has no desktop app (built without the `gui` feature)")
+            }
         }
         BenchWhat::Text => {
             println!("{}", khabar::text::bench::bench_text());

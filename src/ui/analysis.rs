@@ -61,6 +61,10 @@ pub struct AnalysisResult {
     pub index: Arc<SearchIndex>,
     /// None from a recluster (unchanged).
     pub findings: Option<Arc<CorpusTextFindings>>,
+    /// Copies of one story (from the findings; None from a recluster: unchanged).
+    pub stories: Option<super::stories::Stories>,
+    /// The timelines of the corpus (all documents / each story once).
+    pub timelines: Arc<super::timeline::Timelines>,
     /// Documents whose analysis came from the cache / were analysed now.
     pub cache_hits: usize,
     pub analysed: usize,
@@ -73,7 +77,7 @@ pub enum AnalysisPoll {
     Running,
     Done(Box<AnalysisResult>),
     /// Prebuilt analysis files opened: the corpus, and problems for the error list.
-    Prebuilt(Box<AnalysisResult>, Vec<crate::corpus::FileProblem>),
+    Prebuilt(Box<AnalysisResult>, Vec<crate::corpus::FileProblem>, Vec<Document>),
     /// The job could not finish, with the reason.
     Failed(String),
     /// The thread ended without a result (it panicked, or was cancelled).
@@ -98,7 +102,7 @@ enum ResultChannel {
 }
 
 /// The result of opening prebuilt analysis files.
-type PrebuiltOutcome = Result<(AnalysisResult, Vec<crate::corpus::FileProblem>), String>;
+type PrebuiltOutcome = Result<(AnalysisResult, Vec<crate::corpus::FileProblem>, Vec<Document>), String>;
 
 /// A running analysis or recluster.
 pub struct AnalysisJob {
@@ -113,12 +117,12 @@ impl AnalysisJob {
     /// Starts analysing `documents` (indices in the result = indices in `documents`), using the
     /// analysis cache of the corpus opened from `roots` (none: no cache).
     pub fn start(
-        documents: Vec<Document>,
+        shared: Arc<Vec<Document>>,
         roots: Option<Vec<PathBuf>>,
         edits: AliasEdits,
         notify: impl Fn() + Send + Sync + 'static,
     ) -> Option<Self> {
-        let total = documents.len();
+        let total = shared.len();
         let done = Arc::new(AtomicUsize::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, rx) = std::sync::mpsc::channel();
@@ -126,6 +130,9 @@ impl AnalysisJob {
         std::thread::Builder::new()
             .name("khabar-analysis".into())
             .spawn(move || {
+                // The copy the corpus model owns, made here rather than on the UI thread.
+                let documents: Vec<Document> = (*shared).clone();
+                drop(shared);
                 let mut cache = match &roots {
                     Some(r) => AnalysisCache::for_corpus(r),
                     None => AnalysisCache::open(&std::env::temp_dir().join("khabar-no-cache.bin")),
@@ -160,9 +167,13 @@ impl AnalysisJob {
                 let corpus = AnalyzedCorpus::build(documents, analyses.analyses, &edits);
                 let index = Arc::new(SearchIndex::build(&masked));
                 drop(masked);
+                let stories = super::stories::Stories::new(corpus.documents.len(), &duplicates);
+                let timelines = Arc::new(super::timeline::Timelines::build(&corpus, &stories));
                 let result = AnalysisResult {
                     corpus,
                     index,
+                    stories: Some(stories),
+                    timelines,
                     findings: Some(Arc::new(CorpusTextFindings { boilerplate, duplicates })),
                     cache_hits: analyses.hits,
                     analysed: analyses.analysed,
@@ -215,6 +226,8 @@ impl AnalysisJob {
                     drop(texts);
                     let duplicates = duplicate_pass(&masked);
                     let index = Arc::new(SearchIndex::build(&masked));
+                    let stories = super::stories::Stories::new(prebuilt.corpus.documents.len(), &duplicates);
+                    let timelines = Arc::new(super::timeline::Timelines::build(&prebuilt.corpus, &stories));
                     let mut problems: Vec<crate::corpus::FileProblem> = prebuilt
                         .texts_missing
                         .iter()
@@ -234,16 +247,21 @@ impl AnalysisJob {
                             format!("record not used: {}", bad.reason),
                         ));
                     }
+                    let documents: Vec<Document> =
+                        prebuilt.corpus.documents.iter().map(|d| d.doc.clone()).collect();
                     (
                         AnalysisResult {
                             corpus: prebuilt.corpus,
                             index,
+                            stories: Some(stories),
+                            timelines,
                             findings: Some(Arc::new(CorpusTextFindings { boilerplate, duplicates })),
                             cache_hits: 0,
                             analysed: 0,
                             cache_note: None,
                         },
                         problems,
+                        documents,
                     )
                 });
                 tx.send(result.map_err(|e| format!("{e:#}"))).ok();
@@ -263,6 +281,7 @@ impl AnalysisJob {
     pub fn recluster(
         mut corpus: AnalyzedCorpus,
         index: Arc<SearchIndex>,
+        stories: super::stories::Stories,
         edits: AliasEdits,
         notify: impl Fn() + Send + 'static,
     ) -> Option<Self> {
@@ -276,10 +295,13 @@ impl AnalysisJob {
             .spawn(move || {
                 corpus.recluster(&edits);
                 done2.store(total, Ordering::Relaxed);
+                let timelines = Arc::new(super::timeline::Timelines::build(&corpus, &stories));
                 let result = AnalysisResult {
                     corpus,
                     index,
                     findings: None,
+                    stories: None,
+                    timelines,
                     cache_hits: 0,
                     analysed: 0,
                     cache_note: None,
@@ -319,7 +341,9 @@ impl AnalysisJob {
                 Err(TryRecvError::Disconnected) => AnalysisPoll::Died,
             },
             ResultChannel::Prebuilt(rx, _) => match rx.try_recv() {
-                Ok(Ok((result, problems))) => AnalysisPoll::Prebuilt(Box::new(result), problems),
+                Ok(Ok((result, problems, documents))) => {
+                    AnalysisPoll::Prebuilt(Box::new(result), problems, documents)
+                }
                 Ok(Err(why)) => AnalysisPoll::Failed(why),
                 Err(TryRecvError::Empty) => AnalysisPoll::Running,
                 Err(TryRecvError::Disconnected) => AnalysisPoll::Died,

@@ -18,7 +18,7 @@ use super::selection::{Selection, SelectionState};
 use super::settings::{RightTab, Settings, ThemeChoice};
 use super::status::{self, StatusInfo};
 use super::strings::S;
-use super::timeline::{TimelineEvent, TimelineModel, TimelinePane};
+use super::timeline::{TimelineEvent, TimelineModel, TimelinePane, Timelines};
 use super::{PaneContext, drop, theme};
 
 /// What the documents list depends on: corpus size, entity, time range, analysed or not.
@@ -71,7 +71,8 @@ pub struct KhabarApp {
     search_index: Option<Arc<crate::index::search::SearchIndex>>,
     search_pane: super::search::SearchPane,
     history: super::history::History,
-    timeline: TimelineModel,
+    /// Timelines of the analysed corpus (all documents / each story once).
+    timelines: Arc<Timelines>,
     /// Documents after the entity and time filters, sorted for the list.
     visible: Vec<usize>,
     visible_key: Option<VisibleKey>,
@@ -150,7 +151,7 @@ impl KhabarApp {
             search_index: None,
             search_pane: Default::default(),
             history: Default::default(),
-            timeline: TimelineModel::default(),
+            timelines: Default::default(),
             visible: Vec::new(),
             visible_key: None,
             pane_rects: Default::default(),
@@ -511,16 +512,17 @@ impl KhabarApp {
         self.show_errors = false;
         self.analysis_job = None;
         self.load_alias_edits(&paths);
-        self.analyzed = None;
+        drop_in_background(self.analyzed.take());
         self.search_index = None;
         self.history = Default::default();
-        self.timeline = TimelineModel::default();
+        self.timelines = Default::default();
         self.visible_key = None;
-        self.corpus = if prebuilt {
+        let next = if prebuilt {
             OpenCorpus::external(paths)
         } else {
             OpenCorpus::open(paths, is_samples, self.corpus_options.clone())
         };
+        drop_in_background(std::mem::replace(&mut self.corpus, next).into_documents());
     }
 
     /// Opens prebuilt analysis files: the documents and their analyses arrive together from a
@@ -728,7 +730,7 @@ impl KhabarApp {
         {
             let notify_ctx = ctx.clone();
             self.analysis_job = AnalysisJob::start(
-                self.corpus.documents().to_vec(),
+                self.corpus.shared_documents(),
                 Some(self.corpus.roots().to_vec()),
                 self.alias_edits.clone(),
                 move || notify_ctx.request_repaint(),
@@ -741,9 +743,7 @@ impl KhabarApp {
                 self.analysis_job = None;
                 self.take_analysis_result(*result, was_recluster);
             }
-            AnalysisPoll::Prebuilt(result, problems) => {
-                let documents: Vec<crate::corpus::Document> =
-                    result.corpus.documents.iter().map(|d| d.doc.clone()).collect();
+            AnalysisPoll::Prebuilt(result, problems, documents) => {
                 let shown = documents.len();
                 let missing = problems.len();
                 self.corpus.set_documents(documents, problems);
@@ -794,15 +794,17 @@ impl KhabarApp {
             self.selection.set(Selection { entity, ..self.selection.current.clone() });
         }
         if let Some(findings) = result.findings {
-            self.stories = super::stories::Stories::new(result.corpus.documents.len(), &findings.duplicates);
             self.findings = findings;
         }
-        self.analyzed = Some(Arc::new(result.corpus));
+        if let Some(stories) = result.stories {
+            self.stories = stories;
+        }
+        self.timelines = result.timelines;
+        drop_in_background(self.analyzed.replace(Arc::new(result.corpus)));
         self.analysis_generation += 1;
         if let Some(view) = self.pending_view.take() {
             self.apply_view(&view);
         }
-        self.timeline = self.timeline_for_view();
         self.search_index = Some(result.index);
         self.visible_key = None;
     }
@@ -828,14 +830,15 @@ impl KhabarApp {
                     crate::extract::timex_range::day_number(to),
                 );
                 let mut in_range = vec![false; self.corpus.documents().len()];
-                for (day, doc) in &self.timeline.publications {
+                let timeline = self.timelines.get(self.settings.count_stories_once);
+                for (day, doc) in &timeline.publications {
                     if (a..=b).contains(day)
                         && let Some(x) = in_range.get_mut(*doc)
                     {
                         *x = true;
                     }
                 }
-                for e in &self.timeline.events {
+                for e in &timeline.events {
                     if e.last_day >= a
                         && e.first_day <= b
                         && let Some(x) = in_range.get_mut(e.document)
@@ -894,7 +897,7 @@ impl KhabarApp {
         self.history = Default::default();
         // Rerun the analysis: unchanged files come from the cache.
         self.analysis_job = None;
-        self.analyzed = None;
+        drop_in_background(self.analyzed.take());
         self.search_index = None;
         self.visible_key = None;
         self.show_message(format!("Folder changed: {}", summary.describe()));
@@ -1021,17 +1024,6 @@ impl KhabarApp {
         self.select(Selection { document, entity, time_range, target: None });
     }
 
-    /// The timeline of the analysed corpus, each story once when that is switched on.
-    fn timeline_for_view(&self) -> TimelineModel {
-        match &self.analyzed {
-            Some(a) if self.settings.count_stories_once => {
-                timeline_model_within(a, &|d| !self.stories.is_extra_copy(d))
-            }
-            Some(a) => timeline_model(a),
-            None => TimelineModel::default(),
-        }
-    }
-
     /// Exports every note with citations as Markdown or CSV (save dialog or ~/Documents/Khabar).
     fn export_notes(&mut self, ctx: &egui::Context, markdown: bool) {
         use crate::export::dialog::{ExportOutcome, SaveTarget, ask_save_path, write_atomically};
@@ -1123,9 +1115,13 @@ impl KhabarApp {
         };
         let corpus = Arc::try_unwrap(analyzed).unwrap_or_else(|shared| (*shared).clone());
         let notify_ctx = ctx.clone();
-        self.analysis_job = AnalysisJob::recluster(corpus, index, self.alias_edits.clone(), move || {
-            notify_ctx.request_repaint()
-        });
+        self.analysis_job = AnalysisJob::recluster(
+            corpus,
+            index,
+            self.stories.clone(),
+            self.alias_edits.clone(),
+            move || notify_ctx.request_repaint(),
+        );
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
@@ -1325,7 +1321,6 @@ impl KhabarApp {
                 ui.checkbox(&mut self.settings.count_stories_once, S.count_each_story_once)
                     .on_hover_text(S.copies_of_one_story_syndicated_re);
                 if once != self.settings.count_stories_once {
-                    self.timeline = self.timeline_for_view();
                     self.visible_key = None;
                 }
                 ui.checkbox(&mut self.settings.show_boilerplate, S.show_boilerplate_lines_normally)
@@ -1436,7 +1431,7 @@ impl eframe::App for KhabarApp {
             workspace,
             findings,
             notes_pane,
-            timeline,
+            timelines,
             visible,
             ..
         } = self;
@@ -1502,7 +1497,7 @@ impl eframe::App for KhabarApp {
             .resizable(true)
             .default_size(220.0)
             .min_size(120.0)
-            .show(ui, |ui| timeline_pane.ui(ui, &mut pane_ctx, timeline));
+            .show(ui, |ui| timeline_pane.ui(ui, &mut pane_ctx, timelines.get(settings.count_stories_once)));
         pane_rects.insert(super::Pane::Timeline, r.response.rect);
         {
             let view = document_pane.view_mut();
@@ -1584,6 +1579,14 @@ fn entity_kept_by(edit: &crate::index::AliasEdit, undone: bool) -> crate::index:
         AliasEdit::SetType { entity, to } => {
             crate::index::EntityRef { kind: *to, alias: entity.alias.clone() }
         }
+    }
+}
+
+/// Drops a large value (an analysed corpus) on a helper thread, so freeing hundreds of
+/// megabytes never stalls a frame.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    if let Err(e) = std::thread::Builder::new().name("khabar-drop".into()).spawn(move || drop(value)) {
+        eprintln!("khabar: could not start a helper thread: {e}");
     }
 }
 

@@ -49,7 +49,9 @@ impl ChangeSummary {
 pub struct OpenCorpus {
     roots: Vec<PathBuf>,
     is_samples: bool,
-    documents: Vec<Document>,
+    /// Shared with the analysis job (which takes it once loading is done, without copying on
+    /// the UI thread); changed through `Arc::make_mut`.
+    documents: std::sync::Arc<Vec<Document>>,
     problems: Vec<FileProblem>,
     ignored: usize,
     sorted: Vec<usize>,
@@ -80,7 +82,7 @@ impl OpenCorpus {
 
     /// Sets the documents of an [`Self::external`] corpus, with the problems to list.
     pub fn set_documents(&mut self, documents: Vec<Document>, problems: Vec<FileProblem>) {
-        self.documents = documents;
+        self.documents = std::sync::Arc::new(documents);
         self.problems = problems;
         self.external_loading = false;
         self.all_loaded_after = self.started.map(|s| s.elapsed());
@@ -93,7 +95,9 @@ impl OpenCorpus {
         let mut finished = false;
         for event in job.poll() {
             match event {
-                corpus::LoadEvent::Documents(mut docs) => self.documents.append(&mut docs),
+                corpus::LoadEvent::Documents(mut docs) => {
+                    std::sync::Arc::make_mut(&mut self.documents).append(&mut docs)
+                }
                 corpus::LoadEvent::Problems(mut problems) => self.problems.append(&mut problems),
                 corpus::LoadEvent::Progress(p) => {
                     self.progress = Progress {
@@ -154,7 +158,18 @@ impl OpenCorpus {
     }
 
     pub fn documents(&self) -> &[Document] {
-        &self.documents
+        &self.documents[..]
+    }
+
+    /// Stops loading and gives up the documents (e.g. to free them off the UI thread).
+    pub fn into_documents(mut self) -> std::sync::Arc<Vec<Document>> {
+        self.cancel();
+        std::mem::take(&mut self.documents)
+    }
+
+    /// The documents, shared (for background jobs).
+    pub fn shared_documents(&self) -> std::sync::Arc<Vec<Document>> {
+        std::sync::Arc::clone(&self.documents)
     }
 
     /// Document indices, newest first, undated last.
@@ -189,10 +204,11 @@ impl OpenCorpus {
         options: &corpus::CorpusOptions,
     ) -> ChangeSummary {
         let mut summary = ChangeSummary::default();
+        let documents = std::sync::Arc::make_mut(&mut self.documents);
         for path in &changes.removed {
-            let before = self.documents.len();
-            self.documents.retain(|d| !d.path.starts_with(path));
-            summary.removed += before - self.documents.len();
+            let before = documents.len();
+            documents.retain(|d| !d.path.starts_with(path));
+            summary.removed += before - documents.len();
             self.problems.retain(|p| !p.path.starts_with(path));
         }
         for path in &changes.added_or_modified {
@@ -200,10 +216,10 @@ impl OpenCorpus {
             if !meta.is_file() {
                 continue;
             }
-            let existing = self.documents.iter().position(|d| &d.path == path);
-            let rel_path = match existing.and_then(|i| self.documents.get(i)) {
+            let existing = documents.iter().position(|d| &d.path == path);
+            let rel_path = match existing.and_then(|i| documents.get(i)) {
                 Some(d) => d.rel_path.clone(),
-                None => self.rel_path_of(path),
+                None => rel_path_of(&self.roots, path),
             };
             let entry = corpus::FileEntry {
                 path: path.clone(),
@@ -214,18 +230,18 @@ impl OpenCorpus {
             self.problems.retain(|p| &p.path != path);
             match (corpus::load::load_file(&entry, options), existing) {
                 (Ok(doc), Some(i)) => {
-                    if let Some(slot) = self.documents.get_mut(i) {
+                    if let Some(slot) = documents.get_mut(i) {
                         *slot = doc;
                         summary.modified += 1;
                     }
                 }
                 (Ok(doc), None) => {
-                    self.documents.push(doc);
+                    documents.push(doc);
                     summary.added += 1;
                 }
                 (Err(problem), existing) => {
                     if let Some(i) = existing {
-                        self.documents.remove(i);
+                        documents.remove(i);
                         summary.removed += 1;
                     }
                     self.problems.push(problem);
@@ -236,24 +252,6 @@ impl OpenCorpus {
         self.problems.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         self.resort();
         summary
-    }
-
-    /// The `rel_path` a new file gets: relative to its root, prefixed with the root's name
-    /// when several roots are open (as the folder walk names them).
-    fn rel_path_of(&self, path: &std::path::Path) -> String {
-        for root in &self.roots {
-            if let Ok(rest) = path.strip_prefix(root) {
-                let rest: Vec<String> =
-                    rest.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-                let rest = rest.join("/");
-                if self.roots.len() == 1 {
-                    return rest;
-                }
-                let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                return format!("{name}/{rest}");
-            }
-        }
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
     }
 
     /// "Sample articles", the folder name, or "a, b" for several folders.
@@ -275,4 +273,22 @@ impl OpenCorpus {
             .collect();
         Some(names.join(", "))
     }
+}
+
+/// The `rel_path` a new file gets: relative to its root, prefixed with the root's name
+/// when several roots are open (as the folder walk names them).
+fn rel_path_of(roots: &[PathBuf], path: &std::path::Path) -> String {
+    for root in roots {
+        if let Ok(rest) = path.strip_prefix(root) {
+            let rest: Vec<String> =
+                rest.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let rest = rest.join("/");
+            if roots.len() == 1 {
+                return rest;
+            }
+            let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            return format!("{name}/{rest}");
+        }
+    }
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }

@@ -47,8 +47,35 @@ pub struct TimelineModel {
     pub undated_documents: usize,
 }
 
+/// The timeline of a corpus twice: every document, and each story once (copies of a story
+/// left out). Built off the UI thread with the analysis.
+#[derive(Clone, Debug, Default)]
+pub struct Timelines {
+    pub all: TimelineModel,
+    pub once: TimelineModel,
+}
+
+impl Timelines {
+    pub fn build(corpus: &crate::index::AnalyzedCorpus, stories: &super::stories::Stories) -> Self {
+        Timelines {
+            all: super::app::timeline_model(corpus),
+            once: super::app::timeline_model_within(corpus, &|d| !stories.is_extra_copy(d)),
+        }
+    }
+
+    /// The one to show.
+    pub fn get(&self, each_story_once: bool) -> &TimelineModel {
+        if each_story_once { &self.once } else { &self.all }
+    }
+}
+
+/// Counts per bucket: (first day, length in days, count).
+type BucketCounts = Vec<(i64, i64, usize)>;
+/// Analysis generation, stories once, entity, events, publications.
+type CacheKey = (u64, bool, Option<String>, usize, usize);
+
 /// Bucket size by zoom level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Bucket {
     Day,
     Week,
@@ -134,6 +161,12 @@ pub fn bucket_counts(days: impl Iterator<Item = i64>, bucket: Bucket) -> Vec<(i6
 /// Pane-local state: the brush being dragged and cached buckets.
 #[derive(Default)]
 pub struct TimelinePane {
+    /// What `filtered` and `buckets` were computed for.
+    cache_key: Option<CacheKey>,
+    /// Indices of the events shown (the selected entity's, or all).
+    filtered: Vec<usize>,
+    /// Bucketed counts (publications, mentioned dates) per bucket size.
+    buckets: std::collections::HashMap<Bucket, (BucketCounts, BucketCounts)>,
     brush_start: Option<f64>,
     reset_requested: bool,
     /// Where each event marker was drawn last frame (screen points) and the sentence it opens.
@@ -145,11 +178,27 @@ impl TimelinePane {
         let dark = ui.visuals().dark_mode;
         let (pub_color, event_color) = theme::timeline_series(dark);
         let entity = ctx.selection.entity.clone();
-        let events: Vec<&TimelineEvent> = model
-            .events
-            .iter()
-            .filter(|e| entity.as_ref().is_none_or(|id| e.entities.iter().any(|x| x == id)))
-            .collect();
+        // The entity's events (indices) and the bucketed counts, recomputed only when the model
+        // or the entity changes: a 100,000-article corpus has ~600,000 events.
+        let key: CacheKey = (
+            ctx.analysis_generation,
+            ctx.count_stories_once,
+            entity.clone(),
+            model.events.len(),
+            model.publications.len(),
+        );
+        if self.cache_key.as_ref() != Some(&key) {
+            self.filtered = model
+                .events
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| entity.as_ref().is_none_or(|id| e.entities.iter().any(|x| x == id)))
+                .map(|(i, _)| i)
+                .collect();
+            self.buckets.clear();
+            self.cache_key = Some(key);
+        }
+        let events: Vec<&TimelineEvent> = self.filtered.iter().filter_map(|&i| model.events.get(i)).collect();
         ui.horizontal_wrapped(|ui| {
             ui.heading(S.timeline);
             ui.label(
@@ -195,12 +244,20 @@ impl TimelinePane {
         }
         let selected_target = ctx.selection.target.clone();
         let brush = &mut self.brush_start;
+        let buckets = &mut self.buckets;
         let response = plot.show(ui, |pu| {
             let bounds = pu.plot_bounds();
             let span_days = bounds.width().max(1.0);
             let bucket = Bucket::for_span(span_days);
-            let pubs = bucket_counts(model.publications.iter().map(|(d, _)| *d), bucket);
-            let mentioned = bucket_counts(events.iter().map(|e| e.first_day), bucket);
+            let (pubs, mentioned) = buckets
+                .entry(bucket)
+                .or_insert_with(|| {
+                    (
+                        bucket_counts(model.publications.iter().map(|(d, _)| *d), bucket),
+                        bucket_counts(events.iter().map(|e| e.first_day), bucket),
+                    )
+                })
+                .clone();
             let bars = |counts: &[(i64, i64, usize)], side: f64| -> Vec<Bar> {
                 counts
                     .iter()

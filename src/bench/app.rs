@@ -1,0 +1,159 @@
+//! `khabar bench app PATH`: the whole app, headless (egui_kittest), opening a folder: time to
+//! the first listed document, to everything loaded and to the analysis done, and the CPU time of
+//! each frame (`logic` + `ui` + tessellation, what the UI thread does) while loading and while
+//! analysing — p50 / p95 / max — against the targets of issue 9 (first documents < 1 s, frames
+//! < 50 ms throughout). Uses a private cache directory, so the analysis is a first one.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::ui::KhabarApp;
+
+/// The measurements of one run.
+#[derive(Clone, Debug, Default)]
+pub struct AppBench {
+    pub documents: usize,
+    pub first_document: Option<Duration>,
+    pub all_loaded: Option<Duration>,
+    pub analysed: Option<Duration>,
+    /// Frame times while loading and while analysing (after loading).
+    pub loading_frames: Vec<Duration>,
+    pub analysis_frames: Vec<Duration>,
+    /// Frames after everything finished (idle, selection changes).
+    pub idle_frames: Vec<Duration>,
+    pub peak_rss_mb: Option<f64>,
+    pub commit: String,
+    /// The slowest frames while busy: (time since start, frame time, phase).
+    pub slowest: Vec<(Duration, Duration, &'static str)>,
+}
+
+fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted.get(i).copied().unwrap_or_default()
+}
+
+fn summary(frames: &[Duration]) -> String {
+    let mut s = frames.to_vec();
+    s.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    format!(
+        "{:>6} frames  p50 {:>7.2} ms  p95 {:>7.2} ms  max {:>7.2} ms",
+        s.len(),
+        ms(percentile(&s, 0.5)),
+        ms(percentile(&s, 0.95)),
+        ms(s.last().copied().unwrap_or_default())
+    )
+}
+
+impl fmt::Display for AppBench {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = |d: Option<Duration>| d.map_or("—".to_owned(), |d| format!("{:.3} s", d.as_secs_f64()));
+        writeln!(f, "khabar bench app (commit {}): {} documents", self.commit, self.documents)?;
+        let first_ok = self.first_document.is_some_and(|d| d < Duration::from_secs(1));
+        writeln!(
+            f,
+            "first document listed after {} (target < 1 s: {})",
+            secs(self.first_document),
+            if first_ok { "ok" } else { "MISSED" }
+        )?;
+        writeln!(f, "all loaded after         {}", secs(self.all_loaded))?;
+        writeln!(f, "analysis done after      {}", secs(self.analysed))?;
+        let worst =
+            self.loading_frames.iter().chain(&self.analysis_frames).max().copied().unwrap_or_default();
+        writeln!(f, "frames while loading   : {}", summary(&self.loading_frames))?;
+        writeln!(f, "frames while analysing : {}", summary(&self.analysis_frames))?;
+        writeln!(f, "frames when idle       : {}", summary(&self.idle_frames))?;
+        writeln!(
+            f,
+            "worst frame while busy: {:.1} ms (target < 50 ms: {})",
+            worst.as_secs_f64() * 1e3,
+            if worst < Duration::from_millis(50) { "ok" } else { "MISSED" }
+        )?;
+        for (at, frame, phase) in &self.slowest {
+            writeln!(
+                f,
+                "  slow frame at {:.3} s: {:.1} ms ({phase})",
+                at.as_secs_f64(),
+                frame.as_secs_f64() * 1e3
+            )?;
+        }
+        if let Some(rss) = self.peak_rss_mb {
+            writeln!(f, "peak RSS {rss:.0} MB")?;
+        }
+        Ok(())
+    }
+}
+
+/// Peak resident memory of this process (VmHWM), in MB.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Opens `path` in a headless app and measures until the analysis is done (or `timeout`).
+pub fn bench_app(path: PathBuf, timeout: Duration) -> anyhow::Result<AppBench> {
+    let scratch = std::env::temp_dir().join(format!("khabar-bench-app-{}", std::process::id()));
+    crate::app_dirs::set_override("KHABAR_DATA_DIR", scratch.join("data"));
+    crate::app_dirs::set_override("KHABAR_CACHE_DIR", scratch.join("cache"));
+    let result = run(path, timeout);
+    std::fs::remove_dir_all(&scratch).ok();
+    result
+}
+
+fn run(path: PathBuf, timeout: Duration) -> anyhow::Result<AppBench> {
+    let paths = vec![path];
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .wgpu()
+        .allow_missing_glyphs()
+        .build_eframe(move |cc| KhabarApp::new(cc, paths));
+    let start = Instant::now();
+    let mut out = AppBench { commit: super::commit(), ..Default::default() };
+    while start.elapsed() < timeout {
+        let loading = harness.state().corpus().is_loading();
+        let busy = harness.state().is_busy() || harness.state().analyzed().is_none();
+        let t = Instant::now();
+        harness.step();
+        let frame = t.elapsed();
+        let app = harness.state();
+        if out.first_document.is_none() && !app.corpus().sorted().is_empty() {
+            out.first_document = Some(start.elapsed());
+        }
+        if out.all_loaded.is_none() && !app.corpus().is_loading() {
+            out.all_loaded = Some(start.elapsed());
+        }
+        if loading {
+            out.loading_frames.push(frame);
+        } else if busy {
+            out.analysis_frames.push(frame);
+        }
+        if loading || busy {
+            out.slowest.push((start.elapsed(), frame, if loading { "loading" } else { "analysing" }));
+            out.slowest.sort_by_key(|s| std::cmp::Reverse(s.1));
+            out.slowest.truncate(5);
+        }
+        if !app.is_busy() && app.analyzed().is_some() {
+            out.analysed = Some(start.elapsed());
+            break;
+        }
+        // a UI repaints on events; here ~60 frames per second while busy
+        std::thread::sleep(Duration::from_millis(16).saturating_sub(frame));
+    }
+    // idle frames with selection changes: open documents down the list
+    let docs: Vec<usize> = harness.state().corpus().sorted().iter().take(30).copied().collect();
+    for d in docs {
+        harness.state_mut().send(crate::ui::command::Command::SelectDocument(d));
+        let t = Instant::now();
+        harness.step();
+        out.idle_frames.push(t.elapsed());
+    }
+    out.documents = harness.state().corpus().documents().len();
+    out.peak_rss_mb = peak_rss_mb();
+    Ok(out)
+}
