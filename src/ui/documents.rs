@@ -24,6 +24,9 @@ pub struct DocumentsPane {
     rows_key: Option<RowsKey>,
 }
 
+/// Width of the "+ ×N" button of a copy group.
+const BADGE_WIDTH: f32 = 52.0;
+
 /// What the collapsed rows depend on.
 type RowsKey = (usize, Option<usize>, Option<usize>, u64, usize, bool, usize);
 
@@ -127,7 +130,16 @@ impl DocumentsPane {
                     }
                     let mut inner = rect.shrink2(egui::vec2(6.0, 2.0));
                     if nested {
-                        inner.min.x += 18.0;
+                        // a copy under its story: indented from the right (where Arabic starts)
+                        inner.max.x -= 18.0;
+                        let x = rect.right() - 10.0;
+                        ui.painter().line_segment(
+                            [egui::pos2(x, rect.top() + 4.0), egui::pos2(x, rect.bottom() - 4.0)],
+                            egui::Stroke::new(2.0, theme::weak_text(ui)),
+                        );
+                    }
+                    if copies.is_some() {
+                        inner.min.x += BADGE_WIDTH + 4.0;
                     }
                     let starred = ctx.workspace.is_starred(&doc.rel_path);
                     if starred {
@@ -168,9 +180,9 @@ impl DocumentsPane {
                 if let Some(n) = copies
                     && let Some(g) = ctx.stories.group_of(index)
                 {
-                    let badge = egui::Rect::from_min_size(
-                        egui::pos2(rect.left() + 4.0, rect.bottom() - 20.0),
-                        egui::vec2(44.0, 18.0),
+                    let badge = egui::Rect::from_center_size(
+                        egui::pos2(rect.left() + 6.0 + BADGE_WIDTH / 2.0, rect.center().y),
+                        egui::vec2(BADGE_WIDTH, 20.0),
                     );
                     let open = self.expanded.contains(&g);
                     let label = if open { format!("− ×{n}") } else { format!("+ ×{n}") };

@@ -27,6 +27,15 @@ fn harness(paths: Vec<std::path::PathBuf>) -> Harness<'static, KhabarApp> {
     h
 }
 
+/// With `KHABAR_TEST_SHOTS=DIR`, saves a PNG of the window (for looking at the state by eye).
+fn save_shot(h: &mut Harness<'static, KhabarApp>, name: &str) {
+    if let Some(dir) = std::env::var_os("KHABAR_TEST_SHOTS") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        h.render().unwrap().save(dir.join(format!("{name}.png"))).unwrap();
+    }
+}
+
 fn samples_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(samples_dir()).unwrap() {
@@ -83,6 +92,8 @@ fn a_note_on_a_passage_is_found_again_after_reopening() {
     let opened = sel.document.expect("document open");
     assert_eq!(h.state().corpus().documents()[opened].rel_path, rel_path);
     assert_eq!(sel.target.map(|t| t.range), Some(range));
+    h.run_steps(3);
+    save_shot(&mut h, "note");
     // the notes file is in the data directory, not in the corpus folder
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 5);
 }
@@ -180,4 +191,5 @@ fn copies_of_one_story_are_listed_as_one_row_with_their_count() {
     h.get_by_label("2 copies").click();
     h.run_steps(3);
     assert_eq!(rows(&h), 3, "expanded, both copies are listed");
+    save_shot(&mut h, "duplicate-group");
 }
