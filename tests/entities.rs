@@ -33,7 +33,7 @@ fn sample_mentions_match_their_offsets() {
 fn attached_conjunction_is_left_out_of_the_span() {
     let text = "التقى الوزير نظيره الفرنسي وقال إن باريس وواشنطن تتفقان.";
     let ms = extract_entities(text);
-    let w: Vec<&str> = ms.iter().map(|m| m.text.as_str()).collect();
+    let w: Vec<&str> = ms.iter().map(|m| m.text.as_ref()).collect();
     assert!(w.contains(&"واشنطن"), "{w:?}");
     assert!(!w.contains(&"وواشنطن"), "{w:?}");
 }

@@ -177,7 +177,7 @@ pub fn bench_corpus(root: &Path, options: &BenchOptions) -> anyhow::Result<Corpu
 
     // 6. index build
     let t = Clock::start();
-    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_ref()).collect();
     let search = SearchIndex::build(&texts);
     let terms = search.term_count();
     drop(texts);

@@ -79,7 +79,7 @@ pub fn run(args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
             writeln!(err, "{}: {}", problem.rel_path, problem.reason).ok();
         }
     }
-    let texts: Vec<&str> = report.documents.iter().map(|d| d.text.as_str()).collect();
+    let texts: Vec<&str> = report.documents.iter().map(|d| d.text.as_ref()).collect();
     let opts = DuplicateOptions {
         jaccard: args.threshold,
         mask_boilerplate: !args.keep_boilerplate,

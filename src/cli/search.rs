@@ -61,7 +61,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         eprintln!("khabar: {}: {}", p.reason, p.rel_path);
     }
     let code = if report.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
-    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_ref()).collect();
     if args.bench {
         print!("{}", bench_search(&texts, None));
         return Ok(code);

@@ -312,9 +312,9 @@ mod tests {
             be.extend_from_slice(&unit.to_be_bytes());
         }
         let d = decode(&le).unwrap();
-        assert_eq!((d.encoding, d.text.as_str(), d.had_bom), (UTF_16LE, ARABIC, true));
+        assert_eq!((d.encoding, d.text.as_ref(), d.had_bom), (UTF_16LE, ARABIC, true));
         let d = decode(&be).unwrap();
-        assert_eq!((d.encoding, d.text.as_str(), d.had_bom), (UTF_16BE, ARABIC, true));
+        assert_eq!((d.encoding, d.text.as_ref(), d.had_bom), (UTF_16BE, ARABIC, true));
     }
 
     #[test]
@@ -436,7 +436,7 @@ mod tests {
         {
             let (bytes, _, _) = WINDOWS_1256.encode(text);
             let d = decode(&bytes).unwrap();
-            assert_eq!((d.encoding, d.text.as_str()), (WINDOWS_1256, text));
+            assert_eq!((d.encoding, d.text.as_ref()), (WINDOWS_1256, text));
         }
     }
 
@@ -449,7 +449,7 @@ mod tests {
         for (encoding, text) in cases {
             let (bytes, _, _) = encoding.encode(text);
             let d = decode(&bytes).unwrap();
-            assert_eq!((d.encoding, d.text.as_str()), (encoding, text));
+            assert_eq!((d.encoding, d.text.as_ref()), (encoding, text));
         }
     }
 }

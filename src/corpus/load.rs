@@ -76,7 +76,7 @@ pub fn load_bytes(bytes: &[u8], path: &Path, rel_path: &str) -> Result<Document,
         warnings: decoded.warnings,
         bytes: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
         modified: None,
-        text: decoded.text,
+        text: decoded.text.into(),
     })
 }
 

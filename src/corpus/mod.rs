@@ -73,8 +73,9 @@ pub struct Document {
     /// several folders are open). This is the document's identity in JSON and the UI.
     pub rel_path: String,
     /// Decoded text of the whole file (BOM removed, header included). All offsets
-    /// (entities, times, highlights) are code points into this string.
-    pub text: String,
+    /// (entities, times, highlights) are code points into this string. Shared (`Arc`), so the
+    /// corpus model and the lists hold one copy of each text.
+    pub text: std::sync::Arc<str>,
     /// Code-point offset where the body starts (after the header, if any).
     pub body_start: usize,
     /// Publication date from the header; `None` when there is no header.

@@ -151,7 +151,7 @@ pub fn document_from_record(r: DocumentJson) -> (Document, DocumentAnalysis) {
     let doc = Document {
         path: PathBuf::from(&r.path),
         rel_path: r.path,
-        text: String::new(),
+        text: "".into(),
         body_start: 0,
         published: parse(&r.published),
         title: String::new(),

@@ -164,7 +164,7 @@ impl AnalyzedCorpus {
         for d in &self.documents {
             let mut mf = Vec::with_capacity(d.analysis.entities.len());
             for m in &d.analysis.entities {
-                let ix = *form_ix.entry((m.kind, m.text.as_str())).or_insert_with(|| {
+                let ix = *form_ix.entry((m.kind, m.text.as_ref())).or_insert_with(|| {
                     forms.push(FormCount { kind: m.kind, text: m.text.clone(), count: 0 });
                     forms.len() - 1
                 });
@@ -433,7 +433,7 @@ pub(crate) mod tests {
         let doc = Document {
             path: PathBuf::from(rel),
             rel_path: rel.to_string(),
-            text: text.to_string(),
+            text: text.into(),
             body_start: 0,
             published: None,
             title: String::new(),

@@ -178,7 +178,7 @@ pub fn document_record(d: &AnalyzedDocument) -> DocumentJson {
     let mut forms: Vec<FormCount> = Vec::new();
     let mut mention_form = Vec::with_capacity(d.analysis.entities.len());
     for m in &d.analysis.entities {
-        let ix = *form_ix.entry((m.kind, m.text.as_str())).or_insert_with(|| {
+        let ix = *form_ix.entry((m.kind, m.text.as_ref())).or_insert_with(|| {
             forms.push(FormCount { kind: m.kind, text: m.text.clone(), count: 0 });
             forms.len() - 1
         });
@@ -274,7 +274,7 @@ pub fn write_mentions_filtered<W: std::io::Write>(
                 ent.canonical.as_str(),
                 &m.start.to_string(),
                 &m.end.to_string(),
-                m.text.as_str(),
+                m.text.as_ref(),
             ])?;
         }
     }

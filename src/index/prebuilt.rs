@@ -245,7 +245,7 @@ fn check_text(loaded: &Document, recorded: &Document, analysis: &DocumentAnalysi
         .entities
         .iter()
         .map(|m| ("mention", m.start, m.end, m.text.as_str()))
-        .chain(analysis.times.iter().map(|t| ("time expression", t.start, t.end, t.text.as_str())));
+        .chain(analysis.times.iter().map(|t| ("time expression", t.start, t.end, t.text.as_ref())));
     for (what, start, end, text) in spans {
         let Some(actual) = chars.get(start..end) else {
             return Err(format!(
@@ -356,7 +356,7 @@ mod tests {
         assert_eq!(a.analysis.entities, whole.documents[0].analysis.entities);
         assert_eq!(got.corpus.entities.len(), whole.entities.len());
         assert_eq!(got.corpus.events, whole.events);
-        assert_eq!(got.corpus.documents[1].doc.text, B);
+        assert_eq!(got.corpus.documents[1].doc.text.as_ref(), B);
     }
 
     #[test]
@@ -382,7 +382,7 @@ mod tests {
         assert!(reason.starts_with("not found (looked for "), "{reason}");
         assert!(reason.contains(&tmp.path().join("sub/b.txt").display().to_string()), "{reason}");
         assert_eq!(got.corpus.documents.len(), 2);
-        assert_eq!(got.corpus.documents[0].doc.text, A);
+        assert_eq!(got.corpus.documents[0].doc.text.as_ref(), A);
     }
 
     #[test]

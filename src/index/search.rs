@@ -412,13 +412,13 @@ impl SearchIndex {
     /// Builds the index over the documents of an analysed corpus (document `i` =
     /// `corpus.documents[i]`); search it with [`SearchIndex::search_corpus`].
     pub fn for_corpus(corpus: &AnalyzedCorpus) -> Self {
-        let texts: Vec<&str> = corpus.documents.iter().map(|d| d.doc.text.as_str()).collect();
+        let texts: Vec<&str> = corpus.documents.iter().map(|d| d.doc.text.as_ref()).collect();
         Self::build(&texts)
     }
 
     /// [`SearchIndex::search`] with the texts of `corpus` (the corpus the index was built from).
     pub fn search_corpus(&self, corpus: &AnalyzedCorpus, query: &str, limit: usize) -> SearchResults {
-        let text_of = |i: usize| corpus.documents.get(i).map(|d| d.doc.text.as_str()).unwrap_or("");
+        let text_of = |i: usize| corpus.documents.get(i).map(|d| d.doc.text.as_ref()).unwrap_or("");
         self.search(query, limit, &text_of)
     }
 

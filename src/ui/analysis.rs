@@ -5,6 +5,7 @@
 //!   clustering, events) and the search index are built;
 //! - the recluster job: after an alias edit, alias clustering is rerun on the same analyses.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -30,26 +31,29 @@ pub struct CorpusTextFindings {
 
 /// Boilerplate ranges of each text (empty when the corpus has none) and the texts with them
 /// masked (spaces, same length in chars), for search and duplicate detection.
-fn boilerplate_pass(texts: &[&str]) -> (Vec<Vec<std::ops::Range<usize>>>, Vec<String>) {
+fn boilerplate_pass<'a>(texts: &[&'a str]) -> (Vec<Vec<std::ops::Range<usize>>>, Vec<Cow<'a, str>>) {
     let model = crate::index::boilerplate::BoilerplateModel::learn(texts);
     let ranges: Vec<Vec<std::ops::Range<usize>>> = texts
         .par_iter()
         .map(|t| if model.is_empty() { Vec::new() } else { model.boilerplate_ranges(t) })
         .collect();
-    let masked: Vec<String> = texts
+    // Only texts with boilerplate are copied.
+    let masked: Vec<Cow<'a, str>> = texts
         .par_iter()
         .zip(&ranges)
-        .map(
-            |(t, r)| {
-                if r.is_empty() { (*t).to_owned() } else { crate::index::boilerplate::mask_ranges(t, r) }
-            },
-        )
+        .map(|(t, r)| {
+            if r.is_empty() {
+                Cow::Borrowed(*t)
+            } else {
+                Cow::Owned(crate::index::boilerplate::mask_ranges(t, r))
+            }
+        })
         .collect();
     (ranges, masked)
 }
 
 /// Near-duplicate groups of (boilerplate-masked) texts.
-fn duplicate_pass(masked: &[String]) -> Vec<crate::index::duplicates::DuplicateGroup> {
+fn duplicate_pass(masked: &[Cow<'_, str>]) -> Vec<crate::index::duplicates::DuplicateGroup> {
     let options =
         crate::index::duplicates::DuplicateOptions { mask_boilerplate: false, ..Default::default() };
     crate::index::duplicates::find_duplicates(masked, &options)
@@ -132,7 +136,6 @@ impl AnalysisJob {
             .spawn(move || {
                 // The copy the corpus model owns, made here rather than on the UI thread.
                 let documents: Vec<Document> = (*shared).clone();
-                drop(shared);
                 let mut cache = match &roots {
                     Some(r) => AnalysisCache::for_corpus(r),
                     None => AnalysisCache::open(&std::env::temp_dir().join("khabar-no-cache.bin")),
@@ -155,9 +158,11 @@ impl AnalysisJob {
                         cache_note = Some(format!("Could not save the analysis cache: {e}"));
                     }
                 }
+                drop(cache);
                 // Boilerplate: learned over the corpus; its mentions and times are dropped (the
                 // cached analyses stay whole, so a grown corpus can re-learn it).
-                let texts: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
+                // (texts are shared `Arc<str>`: `shared` and `documents` hold the same ones)
+                let texts: Vec<&str> = shared.iter().map(|d| d.text.as_ref()).collect();
                 let (boilerplate, masked) = boilerplate_pass(&texts);
                 drop(texts);
                 for (a, ranges) in analyses.analyses.iter_mut().zip(&boilerplate) {
@@ -221,7 +226,7 @@ impl AnalysisJob {
                 let outcome = crate::index::prebuilt::open_analysis_files_with(&files, &edits, &options);
                 let result = outcome.map(|prebuilt| {
                     let texts: Vec<&str> =
-                        prebuilt.corpus.documents.iter().map(|d| d.doc.text.as_str()).collect();
+                        prebuilt.corpus.documents.iter().map(|d| d.doc.text.as_ref()).collect();
                     let (boilerplate, masked) = boilerplate_pass(&texts);
                     drop(texts);
                     let duplicates = duplicate_pass(&masked);

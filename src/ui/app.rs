@@ -1620,9 +1620,9 @@ pub fn timeline_model_within(
     }
     for e in analyzed.events.iter().filter(|e| include(e.document)) {
         let Some((first, last)) = timex_range(&e.value) else { continue };
-        let Some(doc) = analyzed.documents.get(e.document) else { continue };
-        let sentence_text: String =
-            doc.doc.text.chars().skip(e.start).take(e.end.saturating_sub(e.start)).collect();
+        if e.document >= analyzed.documents.len() {
+            continue;
+        }
         model.events.push(TimelineEvent {
             document: e.document,
             sentence: e.start..e.end,
@@ -1634,7 +1634,6 @@ pub fn timeline_model_within(
                 .iter()
                 .filter_map(|&id| analyzed.entities.get(id).map(|x| x.id.clone()))
                 .collect(),
-            sentence_text,
         });
     }
     model

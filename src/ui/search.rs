@@ -58,7 +58,7 @@ impl SearchPane {
         self.last_query = self.query.clone();
         self.cursor = 0;
         let started = std::time::Instant::now();
-        let text_of = |d: usize| corpus.documents.get(d).map(|x| x.doc.text.as_str()).unwrap_or("");
+        let text_of = |d: usize| corpus.documents.get(d).map(|x| x.doc.text.as_ref()).unwrap_or("");
         self.results = index.search(&self.query, MAX_HITS, &text_of);
         self.entities = search_entities(corpus, &self.query);
         self.entities.truncate(20);

@@ -33,8 +33,6 @@ pub struct TimelineEvent {
     pub value: String,
     /// Corpus-level entity ids in the sentence.
     pub entities: Vec<String>,
-    /// The sentence text (for hover).
-    pub sentence_text: String,
 }
 
 /// What the timeline shows, built from the corpus.
@@ -364,10 +362,16 @@ impl TimelinePane {
                 e.value,
                 ctx.documents.get(e.document).map(|d| d.rel_path.as_str()).unwrap_or("")
             );
+            // The sentence, cut from the document only while hovered.
+            let sentence: String = ctx
+                .documents
+                .get(e.document)
+                .map(|d| d.text.chars().skip(e.sentence.start).take(e.sentence.len()).collect())
+                .unwrap_or_default();
             response.response.clone().on_hover_ui(|ui| {
                 ui.label(egui::RichText::new(text).small());
                 ui.add(
-                    crate::text::label::ArabicLabel::new(e.sentence_text.trim())
+                    crate::text::label::ArabicLabel::new(sentence.trim())
                         .size(15.0)
                         .rtl()
                         .wrap()

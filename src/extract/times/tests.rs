@@ -186,11 +186,11 @@ fn no_publication_date_leaves_x() {
 #[test]
 fn spans_exclude_prepositions_and_proclitics() {
     let t = extract_times("ومنذ عام 2010 وحتى الآن لم يتغير شيء.", d("2024-01-15"));
-    let spans: Vec<&str> = t.iter().map(|x| x.text.as_str()).collect();
+    let spans: Vec<&str> = t.iter().map(|x| x.text.as_ref()).collect();
     assert!(spans.contains(&"عام 2010"), "{spans:?}");
     assert!(spans.contains(&"الآن"), "{spans:?}");
     let t = extract_times("استمر الحصار لستة أشهر.", d("2024-01-15"));
-    assert_eq!(t.first().map(|x| (x.text.as_str(), x.kind)), Some(("ستة أشهر", TimexType::Duration)));
+    assert_eq!(t.first().map(|x| (x.text.as_ref(), x.kind)), Some(("ستة أشهر", TimexType::Duration)));
 }
 
 #[test]
