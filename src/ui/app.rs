@@ -86,6 +86,8 @@ pub struct KhabarApp {
     folder_pick: Option<Receiver<Option<PathBuf>>>,
     /// Watches the open folders once loaded (not the bundled samples).
     watcher: Option<crate::corpus::watch::FolderWatcher>,
+    /// The watcher being started (on a helper thread).
+    watcher_start: Option<Receiver<crate::corpus::watch::FolderWatcher>>,
     /// Running exports: what is exported ("Screenshot") and where its outcome arrives.
     exports: Vec<(&'static str, Receiver<crate::export::dialog::ExportOutcome>)>,
     /// The last quote copied (for tests; the clipboard has it too).
@@ -161,6 +163,7 @@ impl KhabarApp {
             view_name: String::new(),
             folder_pick: None,
             watcher: None,
+            watcher_start: None,
             exports: Vec::new(),
             last_copied_quote: None,
             message: None,
@@ -209,6 +212,11 @@ impl KhabarApp {
     /// analysed).
     pub fn last_analysis_counts(&self) -> (usize, usize) {
         self.last_analysis_counts
+    }
+
+    /// True once the open folder is watched for changes.
+    pub fn is_watching(&self) -> bool {
+        self.watcher.is_some()
     }
 
     /// The user's stars, tags, notes and views for the open corpus.
@@ -507,6 +515,7 @@ impl KhabarApp {
         self.load_workspace(&paths);
         self.selection.set(Selection::default());
         self.watcher = None;
+        self.watcher_start = None;
         self.findings = Default::default();
         self.stories = Default::default();
         self.show_errors = false;
@@ -856,23 +865,43 @@ impl KhabarApp {
     /// Starts watching the open folders once loaded; applies the watcher's batches of changes
     /// (changed files re-read, the analysis rerun through the cache, so only they are analysed).
     fn poll_watcher(&mut self, ctx: &egui::Context) {
-        if self.watcher.is_none() && !self.corpus.is_loading() && !self.corpus.is_samples() {
+        if self.watcher.is_none()
+            && self.watcher_start.is_none()
+            && !self.corpus.is_loading()
+            && !self.corpus.is_samples()
+        {
             let roots: Vec<PathBuf> = self.corpus.roots().iter().filter(|r| r.is_dir()).cloned().collect();
             if !roots.is_empty() {
+                // Watching a big tree walks it (a watch per folder): done off the UI thread.
                 let notify_ctx = ctx.clone();
-                let watcher = crate::corpus::watch::FolderWatcher::start_with_callback(
-                    roots,
-                    WATCH_DEBOUNCE,
-                    Some(Box::new(move || notify_ctx.request_repaint())),
-                );
-                if let Some((root, why)) = watcher.problems.first() {
-                    self.show_message(format!(
-                        "Changes in {} will not be picked up automatically: {why}",
-                        root.display()
-                    ));
+                let (tx, rx) = std::sync::mpsc::channel();
+                let spawned =
+                    std::thread::Builder::new().name("khabar-watch-start".into()).spawn(move || {
+                        let repaint = notify_ctx.clone();
+                        let watcher = crate::corpus::watch::FolderWatcher::start_with_callback(
+                            roots,
+                            WATCH_DEBOUNCE,
+                            Some(Box::new(move || repaint.request_repaint())),
+                        );
+                        tx.send(watcher).ok();
+                        notify_ctx.request_repaint();
+                    });
+                if spawned.is_ok() {
+                    self.watcher_start = Some(rx);
                 }
-                self.watcher = Some(watcher);
             }
+        }
+        if let Some(rx) = &self.watcher_start
+            && let Ok(watcher) = rx.try_recv()
+        {
+            self.watcher_start = None;
+            if let Some((root, why)) = watcher.problems.first() {
+                self.show_message(format!(
+                    "Changes in {} will not be picked up automatically: {why}",
+                    root.display()
+                ));
+            }
+            self.watcher = Some(watcher);
         }
         let Some(changes) = self.watcher.as_ref().and_then(|w| w.try_recv()) else { return };
         if changes.added_or_modified.len() + changes.removed.len() > MAX_LIVE_CHANGES {
@@ -1636,5 +1665,8 @@ pub fn timeline_model_within(
                 .collect(),
         });
     }
+    // sorted by day: bucket counts then take one pass
+    model.publications.sort_unstable();
+    model.events.sort_by_key(|e| (e.first_day, e.document, e.sentence.start));
     model
 }

@@ -86,6 +86,8 @@ impl OpenCorpus {
         self.problems = problems;
         self.external_loading = false;
         self.all_loaded_after = self.started.map(|s| s.elapsed());
+        self.sorted.clear();
+        self.sorted_len = 0;
         self.resort();
     }
 
@@ -128,14 +130,38 @@ impl OpenCorpus {
         !finished
     }
 
+    /// Brings `sorted` up to date. While documents stream in (only appended), the new ones
+    /// are sorted and merged into the sorted list — O(n) per batch rather than a full sort.
     fn resort(&mut self) {
-        let mut order: Vec<usize> = (0..self.documents.len()).collect();
         let docs = &self.documents;
-        order.sort_by(|&a, &b| match (docs.get(a), docs.get(b)) {
+        let cmp = |&a: &usize, &b: &usize| match (docs.get(a), docs.get(b)) {
             (Some(x), Some(y)) => corpus::compare_for_listing(x, y),
             _ => std::cmp::Ordering::Equal,
-        });
-        self.sorted = order;
+        };
+        let appended_only = self.sorted.len() == self.sorted_len && self.sorted_len <= docs.len();
+        if appended_only && self.sorted.iter().all(|&i| i < self.sorted_len) {
+            let mut new: Vec<usize> = (self.sorted_len..docs.len()).collect();
+            new.sort_by(cmp);
+            let old = std::mem::take(&mut self.sorted);
+            let mut merged = Vec::with_capacity(old.len() + new.len());
+            let (mut i, mut j) = (0, 0);
+            while i < old.len() && j < new.len() {
+                if cmp(&new[j], &old[i]) == std::cmp::Ordering::Less {
+                    merged.push(new[j]);
+                    j += 1;
+                } else {
+                    merged.push(old[i]);
+                    i += 1;
+                }
+            }
+            merged.extend_from_slice(&old[i..]);
+            merged.extend_from_slice(&new[j..]);
+            self.sorted = merged;
+        } else {
+            let mut order: Vec<usize> = (0..docs.len()).collect();
+            order.sort_by(cmp);
+            self.sorted = order;
+        }
         self.sorted_len = self.documents.len();
         self.last_sort = Some(Instant::now());
     }
@@ -250,6 +276,8 @@ impl OpenCorpus {
             }
         }
         self.problems.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        self.sorted.clear();
+        self.sorted_len = 0;
         self.resort();
         summary
     }
@@ -291,4 +319,31 @@ fn rel_path_of(roots: &[PathBuf], path: &std::path::Path) -> String {
         }
     }
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(rel_path: &str, date: Option<&str>) -> Document {
+        let mut d = corpus::load_bytes(b"x", std::path::Path::new(rel_path), rel_path).unwrap();
+        d.published = date.and_then(|s| s.parse().ok());
+        d
+    }
+
+    #[test]
+    fn merging_batches_gives_the_same_order_as_a_full_sort() {
+        let mut c = OpenCorpus::default();
+        let batches = [
+            vec![doc("b", Some("2024-01-02")), doc("a", None), doc("c", Some("2023-05-01"))],
+            vec![doc("d", Some("2024-01-02")), doc("e", None)],
+            vec![doc("f", Some("2025-01-01")), doc("0", Some("2023-05-01"))],
+        ];
+        for batch in batches {
+            std::sync::Arc::make_mut(&mut c.documents).extend(batch);
+            c.resort();
+        }
+        let names: Vec<&str> = c.sorted.iter().map(|&i| c.documents[i].rel_path.as_str()).collect();
+        assert_eq!(names, ["f", "b", "d", "0", "c", "a", "e"]);
+    }
 }

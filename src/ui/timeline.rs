@@ -146,12 +146,29 @@ pub fn axis_label(day: f64, span_days: f64) -> String {
 }
 
 /// Counts per bucket: (bucket start day, bucket length, count).
+/// Days in any order; sorted input (as the timeline model keeps them) is counted in one pass
+/// with one calendar computation per bucket.
 pub fn bucket_counts(days: impl Iterator<Item = i64>, bucket: Bucket) -> Vec<(i64, i64, usize)> {
     let mut counts: BTreeMap<i64, (i64, usize)> = BTreeMap::new();
+    let mut current: Option<(i64, i64, usize)> = None;
+    let flush = |c: (i64, i64, usize), counts: &mut BTreeMap<i64, (i64, usize)>| {
+        let e = counts.entry(c.0).or_insert((c.1, 0));
+        e.1 += c.2;
+    };
     for day in days {
-        let (start, len) = bucket.bucket_of(day);
-        let e = counts.entry(start).or_insert((len, 0));
-        e.1 += 1;
+        match current.as_mut() {
+            Some(c) if day >= c.0 && day < c.0 + c.1 => c.2 += 1,
+            _ => {
+                if let Some(c) = current.take() {
+                    flush(c, &mut counts);
+                }
+                let (start, len) = bucket.bucket_of(day);
+                current = Some((start, len, 1));
+            }
+        }
+    }
+    if let Some(c) = current {
+        flush(c, &mut counts);
     }
     counts.into_iter().map(|(s, (l, c))| (s, l, c)).collect()
 }

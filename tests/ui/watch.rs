@@ -35,7 +35,7 @@ fn files_added_and_removed_in_the_open_folder_update_the_corpus() {
         .build_eframe(move |cc| KhabarApp::new(cc, paths));
     run_until(&mut h, "first analysis", idle);
     assert_eq!(h.state().corpus().documents().len(), 2);
-    h.run_steps(3); // the watcher starts once loading finished
+    run_until(&mut h, "the watcher started", |app| app.is_watching());
 
     let added = Instant::now();
     std::fs::write(folder.path().join("c.txt"), " date 2024-05-03 عقد مؤتمر في بيروت.").unwrap();
