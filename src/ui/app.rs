@@ -610,7 +610,6 @@ impl KhabarApp {
         what: crate::index::table::TableKind,
         format: crate::index::table::TableFormat,
     ) {
-        use crate::export::dialog::{ExportOutcome, SaveTarget, ask_save_path, write_atomically};
         let Some(analyzed) = self.analyzed.clone() else {
             self.show_message("Tables can be exported once the analysis has finished");
             return;
@@ -619,34 +618,42 @@ impl KhabarApp {
         let corpus_name = self.corpus.display_name().unwrap_or_else(|| "khabar".to_owned());
         let stem = crate::export::png::default_file_name(&corpus_name, what.name(), chrono::Local::now());
         let file_name = format!("{}.{}", stem.trim_end_matches(".png"), format.extension());
+        self.spawn_file_export(ctx, "Table", file_name, format.extension(), move |out| {
+            crate::index::table::write_table(&analyzed, what, &filter, format, out)
+        });
+    }
+
+    /// Asks where to save `file_name` and writes it with `write` on a helper thread (atomically:
+    /// a failed export leaves nothing half-written); the outcome shows in the status bar.
+    fn spawn_file_export(
+        &mut self,
+        ctx: &egui::Context,
+        what: &'static str,
+        file_name: String,
+        extension: &'static str,
+        write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()> + Send + 'static,
+    ) {
+        use crate::export::dialog::{ExportOutcome, SaveTarget, ask_save_path, write_atomically};
         let (tx, rx) = std::sync::mpsc::channel();
         let notify = ctx.clone();
-        let spawned = std::thread::Builder::new().name("khabar-table".into()).spawn(move || {
-            let target = ask_save_path(
-                "Export table",
-                &crate::export::dialog::tables_folder(),
-                &file_name,
-                format.extension(),
-            );
+        let spawned = std::thread::Builder::new().name("khabar-export".into()).spawn(move || {
+            let title = format!("Export {}", what.to_lowercase());
+            let target =
+                ask_save_path(&title, &crate::export::dialog::tables_folder(), &file_name, extension);
             let outcome = match target.path().map(|p| p.to_path_buf()) {
                 None => ExportOutcome::Cancelled,
-                Some(path) => {
-                    let written = write_atomically(&path, |out| {
-                        crate::index::table::write_table(&analyzed, what, &filter, format, out)
-                    });
-                    match (written, target) {
-                        (Err(e), _) => ExportOutcome::Failed(e.to_string()),
-                        (Ok(()), SaveTarget::NoDialog(_)) => ExportOutcome::SavedWithoutDialog(path),
-                        (Ok(()), _) => ExportOutcome::Saved(path),
-                    }
-                }
+                Some(path) => match (write_atomically(&path, write), target) {
+                    (Err(e), _) => ExportOutcome::Failed(e.to_string()),
+                    (Ok(()), SaveTarget::NoDialog(_)) => ExportOutcome::SavedWithoutDialog(path),
+                    (Ok(()), _) => ExportOutcome::Saved(path),
+                },
             };
             tx.send(outcome).ok();
             notify.request_repaint();
         });
         match spawned {
-            Ok(_) => self.exports.push(("Table", rx)),
-            Err(e) => self.show_message(format!("Could not start the table export: {e}")),
+            Ok(_) => self.exports.push((what, rx)),
+            Err(e) => self.show_message(format!("Could not start the export: {e}")),
         }
     }
 
@@ -1055,7 +1062,6 @@ impl KhabarApp {
 
     /// Exports every note with citations as Markdown or CSV (save dialog or ~/Documents/Khabar).
     fn export_notes(&mut self, ctx: &egui::Context, markdown: bool) {
-        use crate::export::dialog::{ExportOutcome, SaveTarget, ask_save_path, write_atomically};
         let workspace = self.workspace.clone();
         let citations: std::collections::HashMap<String, crate::index::workspace::Citation> = self
             .corpus
@@ -1069,9 +1075,7 @@ impl KhabarApp {
         let stem = crate::export::png::default_file_name(&corpus_name, "notes", chrono::Local::now());
         let extension = if markdown { "md" } else { "csv" };
         let file_name = format!("{}.{extension}", stem.trim_end_matches(".png"));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let notify = ctx.clone();
-        let spawned = std::thread::Builder::new().name("khabar-notes".into()).spawn(move || {
+        self.spawn_file_export(ctx, "Notes", file_name, extension, move |out| {
             let cite = |path: &str| {
                 citations.get(path).cloned().unwrap_or_else(|| crate::index::workspace::Citation {
                     title: String::new(),
@@ -1079,35 +1083,15 @@ impl KhabarApp {
                     published: None,
                 })
             };
-            let target =
-                ask_save_path("Export notes", &crate::export::dialog::tables_folder(), &file_name, extension);
-            let outcome = match target.path().map(|p| p.to_path_buf()) {
-                None => ExportOutcome::Cancelled,
-                Some(path) => {
-                    let written = write_atomically(&path, |out| {
-                        if markdown {
-                            std::io::Write::write_all(
-                                out,
-                                crate::index::workspace::notes_markdown(&workspace, cite).as_bytes(),
-                            )
-                        } else {
-                            crate::index::workspace::write_notes_csv(&workspace, cite, out, true)
-                        }
-                    });
-                    match (written, target) {
-                        (Err(e), _) => ExportOutcome::Failed(e.to_string()),
-                        (Ok(()), SaveTarget::NoDialog(_)) => ExportOutcome::SavedWithoutDialog(path),
-                        (Ok(()), _) => ExportOutcome::Saved(path),
-                    }
-                }
-            };
-            tx.send(outcome).ok();
-            notify.request_repaint();
+            if markdown {
+                std::io::Write::write_all(
+                    out,
+                    crate::index::workspace::notes_markdown(&workspace, cite).as_bytes(),
+                )
+            } else {
+                crate::index::workspace::write_notes_csv(&workspace, cite, out, true)
+            }
         });
-        match spawned {
-            Ok(_) => self.exports.push(("Notes", rx)),
-            Err(e) => self.show_message(format!("Could not start the notes export: {e}")),
-        }
     }
 
     /// Loads the saved alias edits of the corpus opened from `roots` (none yet: empty).

@@ -7,7 +7,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use khabar::ui::KhabarApp;
 
-use super::{isolate_dirs, samples_dir};
+use super::{isolate_dirs, open_app, run_until_idle, samples_dir};
 
 fn export_dir() -> std::path::PathBuf {
     isolate_dirs();
@@ -17,17 +17,8 @@ fn export_dir() -> std::path::PathBuf {
 }
 
 fn harness() -> Harness<'static, KhabarApp> {
-    let paths = vec![samples_dir()];
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1300.0, 900.0))
-        .wgpu()
-        .build_eframe(move |cc| KhabarApp::new(cc, paths));
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while (h.state().is_busy() || h.state().analyzed().is_none()) && Instant::now() < deadline {
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    h.run_steps(3);
+    let mut h = open_app(vec![samples_dir()], [1300.0, 900.0]);
+    run_until_idle(&mut h);
     h
 }
 

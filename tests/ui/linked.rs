@@ -2,43 +2,16 @@
 //! documents list and highlights its mentions; a co-occurring entity pivots the selection;
 //! merging two entities leaves one row, is saved, and can be undone.
 
-use std::time::{Duration, Instant};
-
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use khabar::ui::KhabarApp;
 use khabar::ui::entities::{Scope, SortBy, entity_rows};
 
-use super::{isolate_dirs, samples_dir};
+use super::{open_app, run_until_idle, samples_copy, samples_dir};
 
 fn harness(paths: Vec<std::path::PathBuf>) -> Harness<'static, KhabarApp> {
-    isolate_dirs();
-    Harness::builder()
-        .with_size(egui::vec2(1300.0, 1000.0))
-        .wgpu()
-        .build_eframe(move |cc| KhabarApp::new(cc, paths))
-}
-
-/// Steps until loading and analysis are done.
-fn run_until_idle(h: &mut Harness<'static, KhabarApp>) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while (h.state().is_busy() || h.state().analyzed().is_none()) && Instant::now() < deadline {
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    h.run_steps(4);
-    assert!(h.state().analyzed().is_some(), "analysis did not finish");
-}
-
-/// A private copy of the samples, so alias edits saved for it do not leak into other tests.
-fn samples_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(samples_dir()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
-    dir
+    open_app(paths, [1300.0, 1000.0])
 }
 
 /// The rows of the entities pane for the open document (what the pane lists first).

@@ -2,28 +2,16 @@
 //! and opens the passage; copy as quote carries the citation; saved views restore the
 //! selection; reading size shortcuts; copies of one story collapse into one row.
 
-use std::time::{Duration, Instant};
-
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use khabar::ui::KhabarApp;
 use khabar::ui::command::Command;
 
-use super::{isolate_dirs, samples_dir};
+use super::{open_app, run_until_idle, samples_copy};
 
 fn harness(paths: Vec<std::path::PathBuf>) -> Harness<'static, KhabarApp> {
-    isolate_dirs();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1300.0, 950.0))
-        .wgpu()
-        .build_eframe(move |cc| KhabarApp::new(cc, paths));
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while (h.state().is_busy() || h.state().analyzed().is_none()) && Instant::now() < deadline {
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    h.run_steps(3);
-    assert!(h.state().analyzed().is_some());
+    let mut h = open_app(paths, [1300.0, 950.0]);
+    run_until_idle(&mut h);
     h
 }
 
@@ -34,15 +22,6 @@ fn save_shot(h: &mut Harness<'static, KhabarApp>, name: &str) {
         std::fs::create_dir_all(&dir).unwrap();
         h.render().unwrap().save(dir.join(format!("{name}.png"))).unwrap();
     }
-}
-
-fn samples_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(samples_dir()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
-    dir
 }
 
 /// Selects the first sentence-sized passage of the open document: (document, range, text).

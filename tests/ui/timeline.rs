@@ -1,11 +1,9 @@
 //! Timeline: clicking an event marker opens its document at the sentence.
 
-use std::time::{Duration, Instant};
-
 use egui_kittest::Harness;
 use khabar::ui::KhabarApp;
 
-use super::{isolate_dirs, samples_dir};
+use super::{open_app, run_until_idle, samples_dir};
 
 fn click_at(h: &mut Harness<'static, KhabarApp>, pos: egui::Pos2) {
     h.input_mut().events.push(egui::Event::PointerMoved(pos));
@@ -24,17 +22,8 @@ fn click_at(h: &mut Harness<'static, KhabarApp>, pos: egui::Pos2) {
 
 #[test]
 fn clicking_a_timeline_event_opens_its_document_at_the_sentence() {
-    isolate_dirs();
-    let paths = vec![samples_dir()];
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1300.0, 900.0))
-        .wgpu()
-        .build_eframe(move |cc| KhabarApp::new(cc, paths));
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while (h.state().is_busy() || h.state().analyzed().is_none()) && Instant::now() < deadline {
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let mut h = open_app(vec![samples_dir()], [1300.0, 900.0]);
+    run_until_idle(&mut h);
     h.run_steps(5);
     let markers = h.state().timeline_markers().to_vec();
     assert!(!markers.is_empty(), "the timeline shows event markers");
