@@ -29,6 +29,18 @@ pub struct CorpusTextFindings {
     pub duplicates: Vec<crate::index::duplicates::DuplicateGroup>,
 }
 
+/// With `KHABAR_TRACE_MEMORY` set, prints the resident memory at a stage of the job (stderr).
+fn trace_memory(stage: &str) {
+    if std::env::var_os("KHABAR_TRACE_MEMORY").is_none() {
+        return;
+    }
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.to_owned()))
+        .unwrap_or_default();
+    eprintln!("memory at {stage}: {rss}");
+}
+
 /// Boilerplate ranges of each text (empty when the corpus has none) and the texts with them
 /// masked (spaces, same length in chars), for search and duplicate detection.
 fn boilerplate_pass<'a>(texts: &[&'a str]) -> (Vec<Vec<std::ops::Range<usize>>>, Vec<Cow<'a, str>>) {
@@ -67,7 +79,7 @@ pub struct AnalysisResult {
     pub findings: Option<Arc<CorpusTextFindings>>,
     /// Copies of one story (from the findings; None from a recluster: unchanged).
     pub stories: Option<super::stories::Stories>,
-    /// The timelines of the corpus (all documents / each story once).
+    /// The timeline of the corpus.
     pub timelines: Arc<super::timeline::Timelines>,
     /// Documents whose analysis came from the cache / were analysed now.
     pub cache_hits: usize,
@@ -147,7 +159,9 @@ impl AnalysisJob {
                     }
                 };
                 let run = CacheRun { progress: Some(&progress), cancel: Some(&cancel2) };
+                trace_memory("start");
                 let mut analyses = analyze_with_cache(&documents, &mut cache, &run);
+                trace_memory("analysed");
                 if analyses.cancelled {
                     return;
                 }
@@ -159,6 +173,7 @@ impl AnalysisJob {
                     }
                 }
                 drop(cache);
+                trace_memory("cache saved and dropped");
                 // Boilerplate: learned over the corpus; its mentions and times are dropped (the
                 // cached analyses stay whole, so a grown corpus can re-learn it).
                 // (texts are shared `Arc<str>`: `shared` and `documents` hold the same ones)
@@ -169,11 +184,15 @@ impl AnalysisJob {
                     drop_inside(a, ranges);
                 }
                 let duplicates = duplicate_pass(&masked);
+                trace_memory("boilerplate and duplicates");
                 let corpus = AnalyzedCorpus::build(documents, analyses.analyses, &edits);
+                trace_memory("corpus model");
                 let index = Arc::new(SearchIndex::build(&masked));
                 drop(masked);
+                trace_memory("search index");
                 let stories = super::stories::Stories::new(corpus.documents.len(), &duplicates);
-                let timelines = Arc::new(super::timeline::Timelines::build(&corpus, &stories));
+                let timelines = Arc::new(super::timeline::Timelines::build(&corpus));
+                trace_memory("timelines");
                 let result = AnalysisResult {
                     corpus,
                     index,
@@ -232,7 +251,7 @@ impl AnalysisJob {
                     let duplicates = duplicate_pass(&masked);
                     let index = Arc::new(SearchIndex::build(&masked));
                     let stories = super::stories::Stories::new(prebuilt.corpus.documents.len(), &duplicates);
-                    let timelines = Arc::new(super::timeline::Timelines::build(&prebuilt.corpus, &stories));
+                    let timelines = Arc::new(super::timeline::Timelines::build(&prebuilt.corpus));
                     let mut problems: Vec<crate::corpus::FileProblem> = prebuilt
                         .texts_missing
                         .iter()
@@ -286,7 +305,6 @@ impl AnalysisJob {
     pub fn recluster(
         mut corpus: AnalyzedCorpus,
         index: Arc<SearchIndex>,
-        stories: super::stories::Stories,
         edits: AliasEdits,
         notify: impl Fn() + Send + 'static,
     ) -> Option<Self> {
@@ -300,7 +318,7 @@ impl AnalysisJob {
             .spawn(move || {
                 corpus.recluster(&edits);
                 done2.store(total, Ordering::Relaxed);
-                let timelines = Arc::new(super::timeline::Timelines::build(&corpus, &stories));
+                let timelines = Arc::new(super::timeline::Timelines::build(&corpus));
                 let result = AnalysisResult {
                     corpus,
                     index,

@@ -846,7 +846,7 @@ impl KhabarApp {
                     crate::extract::timex_range::day_number(to),
                 );
                 let mut in_range = vec![false; self.corpus.documents().len()];
-                let timeline = self.timelines.get(self.settings.count_stories_once);
+                let timeline = &self.timelines.all;
                 for (day, doc) in &timeline.publications {
                     if (a..=b).contains(day)
                         && let Some(x) = in_range.get_mut(*doc)
@@ -1128,13 +1128,9 @@ impl KhabarApp {
         };
         let corpus = Arc::try_unwrap(analyzed).unwrap_or_else(|shared| (*shared).clone());
         let notify_ctx = ctx.clone();
-        self.analysis_job = AnalysisJob::recluster(
-            corpus,
-            index,
-            self.stories.clone(),
-            self.alias_edits.clone(),
-            move || notify_ctx.request_repaint(),
-        );
+        self.analysis_job = AnalysisJob::recluster(corpus, index, self.alias_edits.clone(), move || {
+            notify_ctx.request_repaint()
+        });
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
@@ -1510,7 +1506,7 @@ impl eframe::App for KhabarApp {
             .resizable(true)
             .default_size(220.0)
             .min_size(120.0)
-            .show(ui, |ui| timeline_pane.ui(ui, &mut pane_ctx, timelines.get(settings.count_stories_once)));
+            .show(ui, |ui| timeline_pane.ui(ui, &mut pane_ctx, &timelines.all));
         pane_rects.insert(super::Pane::Timeline, r.response.rect);
         {
             let view = document_pane.view_mut();
@@ -1642,15 +1638,17 @@ pub fn timeline_model_within(
             first_day: day_number(first),
             last_day: day_number(last),
             value: e.value.clone(),
-            entities: e
-                .entities
-                .iter()
-                .filter_map(|&id| analyzed.entities.get(id).map(|x| x.id.clone()))
-                .collect(),
+            entities: e.entities.iter().filter_map(|&id| u32::try_from(id).ok()).collect(),
         });
     }
     // sorted by day: bucket counts then take one pass
     model.publications.sort_unstable();
     model.events.sort_by_key(|e| (e.first_day, e.document, e.sentence.start));
+    model.entity_index = analyzed
+        .entities
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((e.id.clone(), u32::try_from(i).ok()?)))
+        .collect();
     model
 }

@@ -32,7 +32,9 @@ pub struct TimelineEvent {
     /// TIMEX3 value as found.
     pub value: String,
     /// Corpus-level entity ids in the sentence.
-    pub entities: Vec<String>,
+    /// Entities in the sentence (indices into the corpus' entities; see
+    /// [`TimelineModel::entity_index`]).
+    pub entities: Vec<u32>,
 }
 
 /// What the timeline shows, built from the corpus.
@@ -43,27 +45,21 @@ pub struct TimelineModel {
     pub events: Vec<TimelineEvent>,
     /// Documents with no publication date at all.
     pub undated_documents: usize,
+    /// Entity id → index used in [`TimelineEvent::entities`].
+    pub entity_index: std::collections::HashMap<String, u32>,
 }
 
-/// The timeline of a corpus twice: every document, and each story once (copies of a story
-/// left out). Built off the UI thread with the analysis.
+/// The timeline of a corpus, built off the UI thread with the analysis. "Each story once"
+/// is applied by the pane (copies of a story are left out of its counts and markers), so one
+/// model serves both.
 #[derive(Clone, Debug, Default)]
 pub struct Timelines {
     pub all: TimelineModel,
-    pub once: TimelineModel,
 }
 
 impl Timelines {
-    pub fn build(corpus: &crate::index::AnalyzedCorpus, stories: &super::stories::Stories) -> Self {
-        Timelines {
-            all: super::app::timeline_model(corpus),
-            once: super::app::timeline_model_within(corpus, &|d| !stories.is_extra_copy(d)),
-        }
-    }
-
-    /// The one to show.
-    pub fn get(&self, each_story_once: bool) -> &TimelineModel {
-        if each_story_once { &self.once } else { &self.all }
+    pub fn build(corpus: &crate::index::AnalyzedCorpus) -> Self {
+        Timelines { all: super::app::timeline_model(corpus) }
     }
 }
 
@@ -178,8 +174,10 @@ pub fn bucket_counts(days: impl Iterator<Item = i64>, bucket: Bucket) -> Vec<(i6
 pub struct TimelinePane {
     /// What `filtered` and `buckets` were computed for.
     cache_key: Option<CacheKey>,
-    /// Indices of the events shown (the selected entity's, or all).
+    /// Indices of the events shown (the selected entity's, or all; copies left out when each
+    /// story counts once) and the publication days counted.
     filtered: Vec<usize>,
+    publications: Vec<i64>,
     /// Bucketed counts (publications, mentioned dates) per bucket size.
     buckets: std::collections::HashMap<Bucket, (BucketCounts, BucketCounts)>,
     brush_start: Option<f64>,
@@ -203,13 +201,24 @@ impl TimelinePane {
             model.publications.len(),
         );
         if self.cache_key.as_ref() != Some(&key) {
+            let wanted: Option<Option<u32>> = entity.as_ref().map(|id| model.entity_index.get(id).copied());
+            let stories = ctx.stories;
+            let once = ctx.count_stories_once;
+            let kept = |doc: usize| !once || !stories.is_extra_copy(doc);
             self.filtered = model
                 .events
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| entity.as_ref().is_none_or(|id| e.entities.iter().any(|x| x == id)))
+                .filter(|(_, e)| kept(e.document))
+                .filter(|(_, e)| match wanted {
+                    None => true,
+                    Some(Some(ix)) => e.entities.contains(&ix),
+                    Some(None) => false,
+                })
                 .map(|(i, _)| i)
                 .collect();
+            self.publications =
+                model.publications.iter().filter(|(_, d)| kept(*d)).map(|(day, _)| *day).collect();
             self.buckets.clear();
             self.cache_key = Some(key);
         }
@@ -217,7 +226,7 @@ impl TimelinePane {
         ui.horizontal_wrapped(|ui| {
             ui.heading(S.timeline);
             ui.label(
-                egui::RichText::new(format!("{} publication dates", model.publications.len()))
+                egui::RichText::new(format!("{} publication dates", self.publications.len()))
                     .color(pub_color),
             );
             ui.label(egui::RichText::new(format!("{} mentioned dates", events.len())).color(event_color));
@@ -260,6 +269,7 @@ impl TimelinePane {
         let selected_target = ctx.selection.target.clone();
         let brush = &mut self.brush_start;
         let buckets = &mut self.buckets;
+        let publications = &self.publications;
         let response = plot.show(ui, |pu| {
             let bounds = pu.plot_bounds();
             let span_days = bounds.width().max(1.0);
@@ -268,7 +278,7 @@ impl TimelinePane {
                 .entry(bucket)
                 .or_insert_with(|| {
                     (
-                        bucket_counts(model.publications.iter().map(|(d, _)| *d), bucket),
+                        bucket_counts(publications.iter().copied(), bucket),
                         bucket_counts(events.iter().map(|e| e.first_day), bucket),
                     )
                 })

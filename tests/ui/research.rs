@@ -170,5 +170,12 @@ fn copies_of_one_story_are_listed_as_one_row_with_their_count() {
     h.get_by_label("2 copies").click();
     h.run_steps(3);
     assert_eq!(rows(&h), 3, "expanded, both copies are listed");
+    // counting each story once: the copy's publication date leaves the timeline
+    assert!(h.query_by_label("3 publication dates").is_some());
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Count each story once").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("2 publication dates").is_some(), "one story, one publication date");
     save_shot(&mut h, "duplicate-group");
 }
