@@ -436,12 +436,14 @@ impl EntitiesPane {
                     let strength = if i == j { 0.15 } else { value as f32 / max as f32 };
                     painter.rect_filled(r, 2.0, theme::matrix_cell(strength, dark));
                     if value > 0 {
+                        // dark digits on strong (light) cells, light digits on weak ones
+                        let ink = theme::matrix_ink(strength, ui);
                         painter.text(
                             r.center(),
                             egui::Align2::CENTER_CENTER,
                             format!("{value}"),
                             egui::FontId::proportional(10.0),
-                            ui.visuals().text_color(),
+                            ink,
                         );
                     }
                 }

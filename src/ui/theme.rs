@@ -66,6 +66,11 @@ pub fn matrix_cell(strength: f32, dark: bool) -> Color32 {
     }
 }
 
+/// Digits on a matrix cell: dark on strong (light) cells, the text colour on weak ones.
+pub fn matrix_ink(strength: f32, ui: &egui::Ui) -> Color32 {
+    if strength > 0.45 { Color32::BLACK } else { ui.visuals().strong_text_color() }
+}
+
 /// Background of search / find hits.
 pub fn search_hit(dark: bool) -> Color32 {
     if dark {

@@ -203,3 +203,25 @@ fn search_finds_a_word_through_tashkeel_and_enter_opens_the_hit() {
     let found: String = doc.text.chars().skip(target.range.start).take(target.range.len()).collect();
     assert!(found.contains(&word) || word.contains(&found), "{found:?} vs {word:?}");
 }
+
+#[test]
+fn the_matrix_and_about_windows_open_and_the_matrix_pivots() {
+    let mut h = harness(vec![samples_dir()]);
+    run_until_idle(&mut h);
+    let analyzed = h.state().analyzed().unwrap();
+    let (top, _) = analyzed.cooccurrence_matrix(15, khabar::index::CoScope::Sentence);
+    let first = analyzed.entities[top[0]].clone();
+    h.get_by_label("Matrix").click();
+    h.run_steps(3);
+    h.get_by_label(&format!("matrix {}", first.canonical)).click();
+    h.run_steps(3);
+    assert_eq!(h.state().selection().entity.as_deref(), Some(first.id.as_str()));
+    super::save_shot(&mut h, "linked-matrix");
+    h.get_by_label("Help").click();
+    h.run_steps(2);
+    h.get_by_label("About Khabar…").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("CC BY-SA 4.0").is_some(), "the NER model's licence is listed");
+    assert!(h.query_by_label("SIL Open Font License 1.1").is_some(), "the fonts' licence is listed");
+    super::save_shot(&mut h, "about");
+}

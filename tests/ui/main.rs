@@ -62,6 +62,15 @@ pub fn samples_copy() -> tempfile::TempDir {
     dir
 }
 
+/// With `KHABAR_TEST_SHOTS=DIR`, saves a PNG of the window (for looking at a state by eye).
+pub fn save_shot(h: &mut egui_kittest::Harness<'static, khabar::ui::KhabarApp>, name: &str) {
+    if let Some(dir) = std::env::var_os("KHABAR_TEST_SHOTS") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("shots folder");
+        h.render().expect("render").save(dir.join(format!("{name}.png"))).expect("save shot");
+    }
+}
+
 /// The repository's bundled sample folder.
 pub fn samples_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets").join("samples")

@@ -7,21 +7,12 @@ use egui_kittest::kittest::Queryable as _;
 use khabar::ui::KhabarApp;
 use khabar::ui::command::Command;
 
-use super::{open_app, run_until_idle, samples_copy};
+use super::{open_app, run_until_idle, samples_copy, save_shot};
 
 fn harness(paths: Vec<std::path::PathBuf>) -> Harness<'static, KhabarApp> {
     let mut h = open_app(paths, [1300.0, 950.0]);
     run_until_idle(&mut h);
     h
-}
-
-/// With `KHABAR_TEST_SHOTS=DIR`, saves a PNG of the window (for looking at the state by eye).
-fn save_shot(h: &mut Harness<'static, KhabarApp>, name: &str) {
-    if let Some(dir) = std::env::var_os("KHABAR_TEST_SHOTS") {
-        let dir = std::path::PathBuf::from(dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        h.render().unwrap().save(dir.join(format!("{name}.png"))).unwrap();
-    }
 }
 
 /// Selects the first sentence-sized passage of the open document: (document, range, text).
