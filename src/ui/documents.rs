@@ -27,8 +27,14 @@ pub struct DocumentsPane {
 /// Width of the "+ ×N" button of a copy group.
 const BADGE_WIDTH: f32 = 52.0;
 
-/// What the collapsed rows depend on.
-type RowsKey = (usize, Option<usize>, Option<usize>, u64, usize, bool, usize);
+/// What the collapsed rows depend on: the listed documents (length and a fingerprint), the
+/// analysis, the expanded groups, the starred filter and the stars.
+type RowsKey = (usize, u64, u64, usize, bool, usize);
+
+/// FNV-1a over the listed document indices (~50 µs for 100,000).
+fn fingerprint(documents: &[usize]) -> u64 {
+    documents.iter().fold(0xcbf2_9ce4_8422_2325, |h, &d| (h ^ d as u64).wrapping_mul(0x0100_0000_01b3))
+}
 
 impl DocumentsPane {
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneContext<'_>) {
@@ -36,14 +42,13 @@ impl DocumentsPane {
         let stars = ctx.workspace.starred.len();
         let key: RowsKey = (
             ctx.visible_documents.len(),
-            ctx.visible_documents.first().copied(),
-            ctx.visible_documents.last().copied(),
+            fingerprint(ctx.visible_documents),
             ctx.analysis_generation,
             self.expanded.len(),
             self.starred_only,
             stars,
         );
-        if self.rows_key != Some(key) || ctx.selection_changed {
+        if self.rows_key != Some(key) {
             let starred: Vec<usize> = if self.starred_only {
                 ctx.visible_documents
                     .iter()
