@@ -102,10 +102,14 @@ pub struct DocumentAnalysis {
 
 /// Analyses one document: a pure function of its text and header date.
 pub fn analyze_document(text: &str, published: Option<NaiveDate>) -> DocumentAnalysis {
-    let entities = entities::extract_entities(text);
+    let mut entities = entities::extract_entities(text);
     let published_inferred = if published.is_none() { times::infer_publication_date(text) } else { None };
     let dct = published.or(published_inferred.as_ref().map(|i| i.date));
-    let times = times::extract_times(text, dct);
-    let sentences = crate::arabic::sentences::sentences(text);
+    let mut times = times::extract_times(text, dct);
+    let mut sentences = crate::arabic::sentences::sentences(text);
+    // A corpus keeps millions of these: no spare capacity.
+    entities.shrink_to_fit();
+    times.shrink_to_fit();
+    sentences.shrink_to_fit();
     DocumentAnalysis { entities, times, published_inferred, sentences }
 }

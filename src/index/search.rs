@@ -345,31 +345,28 @@ impl SearchIndex {
         let chunk = (texts.len() / (threads * 8)).clamp(64, 4096);
         let chunks: Vec<Vec<(String, Segment)>> =
             texts.par_chunks(chunk).enumerate().map(|(ci, c)| index_chunk(ci * chunk, c)).collect();
-        // pass 1: term ids and exact sizes (no reallocation while concatenating)
+        // pass 1: term ids
         let mut terms: HashMap<Box<str>, u32> = HashMap::new();
-        let mut sizes: Vec<usize> = Vec::new();
         let mut ids: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
         for chunk in &chunks {
             let mut chunk_ids = Vec::with_capacity(chunk.len());
-            for (term, seg) in chunk {
+            for (term, _) in chunk {
                 let id = match terms.get(term.as_str()) {
                     Some(&id) => id,
                     None => {
-                        let id = sizes.len() as u32;
+                        let id = terms.len() as u32;
                         terms.insert(term.as_str().into(), id);
-                        sizes.push(0);
                         id
                     }
                 };
-                if let Some(size) = sizes.get_mut(id as usize) {
-                    *size += seg.bytes.len() + 5;
-                }
                 chunk_ids.push(id);
             }
             ids.push(chunk_ids);
         }
-        let mut postings: Vec<Vec<u8>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
-        let mut last: Vec<u32> = vec![u32::MAX; sizes.len()];
+        // Postings grow as the chunks are consumed (and freed), so the peak is not chunks +
+        // preallocated postings at once.
+        let mut postings: Vec<Vec<u8>> = vec![Vec::new(); terms.len()];
+        let mut last: Vec<u32> = vec![u32::MAX; terms.len()];
         // pass 2: concatenate in document order
         for (chunk, chunk_ids) in chunks.into_iter().zip(ids) {
             for ((_, seg), id) in chunk.into_iter().zip(chunk_ids) {
