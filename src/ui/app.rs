@@ -104,10 +104,7 @@ impl KhabarApp {
 
     /// Creates the app on prebuilt analysis record files (`khabar open --analysis FILE…`).
     pub fn with_analysis_files(cc: &eframe::CreationContext<'_>, files: Vec<PathBuf>) -> Self {
-        let mut app = Self::with_corpus_options(cc, Vec::new(), crate::corpus::CorpusOptions::default());
-        app.commands.send(Command::OpenAnalysis(files));
-        app.handle_commands(&cc.egui_ctx);
-        app
+        Self::starting_with(cc, crate::corpus::CorpusOptions::default(), Some(Command::OpenAnalysis(files)))
     }
 
     /// Like [`Self::new`], with the options every corpus is loaded with (tests inject a slow
@@ -116,6 +113,17 @@ impl KhabarApp {
         cc: &eframe::CreationContext<'_>,
         paths: Vec<PathBuf>,
         corpus_options: crate::corpus::CorpusOptions,
+    ) -> Self {
+        let start = (!paths.is_empty()).then_some(Command::OpenPaths(paths));
+        Self::starting_with(cc, corpus_options, start)
+    }
+
+    /// The app opening `start`, or (None) the last folders with their last view, else the
+    /// samples with theirs.
+    fn starting_with(
+        cc: &eframe::CreationContext<'_>,
+        corpus_options: crate::corpus::CorpusOptions,
+        start: Option<Command>,
     ) -> Self {
         theme::install_fonts(&cc.egui_ctx);
         let settings: Settings =
@@ -170,13 +178,15 @@ impl KhabarApp {
             title_shown: String::new(),
         };
         app.apply_theme(&cc.egui_ctx);
-        let start = if !paths.is_empty() {
-            Command::OpenPaths(paths)
-        } else if let Some(last) = app.settings.last_existing_folders() {
-            app.restore_last_view = true;
-            Command::OpenPaths(last)
-        } else {
-            Command::OpenSamples
+        let start = match start {
+            Some(command) => command,
+            None => {
+                app.restore_last_view = true;
+                match app.settings.last_existing_folders() {
+                    Some(last) => Command::OpenPaths(last),
+                    None => Command::OpenSamples,
+                }
+            }
         };
         app.commands.send(start);
         app.handle_commands(&cc.egui_ctx);
