@@ -51,6 +51,8 @@ pub struct KhabarApp {
     /// After a recluster, select the entity containing this alias (type, alias).
     reselect_after_recluster: Option<crate::index::EntityRef>,
     analyzed: Option<Arc<crate::index::AnalyzedCorpus>>,
+    /// Per document: the inferred publication date (from the analysis).
+    inferred_dates: Vec<Option<chrono::NaiveDate>>,
     /// Boilerplate lines and duplicate groups of the last full analysis.
     findings: Arc<super::analysis::CorpusTextFindings>,
     stories: super::stories::Stories,
@@ -149,6 +151,7 @@ impl KhabarApp {
             analyzed: None,
             analysis_generation: 0,
             last_analysis_counts: (0, 0),
+            inferred_dates: Vec::new(),
             findings: Default::default(),
             stories: Default::default(),
             workspace: Default::default(),
@@ -528,6 +531,7 @@ impl KhabarApp {
         self.watcher_start = None;
         self.findings = Default::default();
         self.stories = Default::default();
+        self.inferred_dates.clear();
         self.show_errors = false;
         self.analysis_job = None;
         self.load_alias_edits(&paths);
@@ -826,6 +830,12 @@ impl KhabarApp {
             self.stories = stories;
         }
         self.timelines = result.timelines;
+        self.inferred_dates = result
+            .corpus
+            .documents
+            .iter()
+            .map(|d| d.analysis.published_inferred.as_ref().map(|i| i.date))
+            .collect();
         drop_in_background(self.analyzed.replace(Arc::new(result.corpus)));
         self.analysis_generation += 1;
         if let Some(view) = self.pending_view.take() {
@@ -942,6 +952,9 @@ impl KhabarApp {
         self.selection.set(Selection { document, target, ..self.selection.current.clone() });
         self.history = Default::default();
         // Rerun the analysis: unchanged files come from the cache.
+        self.inferred_dates.clear();
+        self.stories = Default::default();
+        self.findings = Default::default();
         self.analysis_job = None;
         drop_in_background(self.analyzed.take());
         self.search_index = None;
@@ -1445,6 +1458,7 @@ impl eframe::App for KhabarApp {
             pane_rects,
             analysis_job,
             analysis_generation,
+            inferred_dates,
             stories,
             settings,
             workspace,
@@ -1463,6 +1477,7 @@ impl eframe::App for KhabarApp {
             commands,
             loading: corpus.is_loading(),
             analysis_generation: *analysis_generation,
+            inferred_dates,
             stories,
             count_stories_once: settings.count_stories_once,
             workspace,
@@ -1549,6 +1564,7 @@ impl eframe::App for KhabarApp {
                 commands: &mut self.commands,
                 loading: self.corpus.is_loading(),
                 analysis_generation: self.analysis_generation,
+                inferred_dates: &self.inferred_dates,
                 stories: &self.stories,
                 count_stories_once: self.settings.count_stories_once,
                 workspace: &self.workspace,

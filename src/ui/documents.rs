@@ -166,8 +166,12 @@ impl DocumentsPane {
                                 .rtl()
                                 .max_width(width),
                         );
-                        let date =
-                            doc.published.map(|d| d.to_string()).unwrap_or_else(|| "no date".to_owned());
+                        let inferred = ctx.inferred_dates.get(index).copied().flatten();
+                        let date = match (doc.published, inferred) {
+                            (Some(d), _) => d.to_string(),
+                            (None, Some(d)) => format!("~{d} (inferred)"),
+                            (None, None) => "no date".to_owned(),
+                        };
                         let mut meta = format!("{}  ·  {}", doc.rel_path, date);
                         let tags = ctx.workspace.tags_of(&doc.rel_path);
                         if !tags.is_empty() {

@@ -81,6 +81,9 @@ pub struct PaneContext<'a> {
     /// Changes whenever the analysed corpus is replaced (analysis done, alias edit applied), so
     /// panes know when to drop what they derived from it.
     pub analysis_generation: u64,
+    /// Per document: the publication date inferred from the text (headerless articles), once
+    /// analysed.
+    pub inferred_dates: &'a [Option<chrono::NaiveDate>],
     /// Copies of one story (near-duplicates) and whether each story is counted once.
     pub stories: &'a stories::Stories,
     pub count_stories_once: bool,
