@@ -38,7 +38,9 @@ fn trace_memory(stage: &str) {
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.to_owned()))
         .unwrap_or_default();
-    eprintln!("memory at {stage}: {rss}");
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let t = START.get_or_init(std::time::Instant::now).elapsed();
+    eprintln!("{:8.3} s  memory at {stage}: {rss}", t.as_secs_f64());
 }
 
 /// Boilerplate ranges of each text (empty when the corpus has none) and the texts with them
