@@ -222,14 +222,16 @@ impl TimelinePane {
             self.buckets.clear();
             self.cache_key = Some(key);
         }
-        let events: Vec<&TimelineEvent> = self.filtered.iter().filter_map(|&i| model.events.get(i)).collect();
+        // The shown events, without collecting them (600,000 on a big corpus).
+        let filtered = &self.filtered;
+        let events = || filtered.iter().filter_map(|&i| model.events.get(i));
         ui.horizontal_wrapped(|ui| {
             ui.heading(S.timeline);
             ui.label(
                 egui::RichText::new(format!("{} publication dates", self.publications.len()))
                     .color(pub_color),
             );
-            ui.label(egui::RichText::new(format!("{} mentioned dates", events.len())).color(event_color));
+            ui.label(egui::RichText::new(format!("{} mentioned dates", filtered.len())).color(event_color));
             if model.undated_documents > 0 {
                 ui.label(
                     egui::RichText::new(format!("{} no date", model.undated_documents))
@@ -279,7 +281,7 @@ impl TimelinePane {
                 .or_insert_with(|| {
                     (
                         bucket_counts(publications.iter().copied(), bucket),
-                        bucket_counts(events.iter().map(|e| e.first_day), bucket),
+                        bucket_counts(events().map(|e| e.first_day), bucket),
                     )
                 })
                 .clone();
@@ -297,8 +299,7 @@ impl TimelinePane {
             let max = pubs.iter().chain(mentioned.iter()).map(|c| c.2).max().unwrap_or(1) as f64;
             // Individual events under the axis, in lanes, when few enough are in view.
             let (x0, x1) = (bounds.min()[0], bounds.max()[0]);
-            let in_view: Vec<(usize, &&TimelineEvent)> = events
-                .iter()
+            let in_view: Vec<(usize, &TimelineEvent)> = events()
                 .enumerate()
                 .filter(|(_, e)| (e.last_day as f64) >= x0 && (e.first_day as f64) <= x1)
                 .collect();
@@ -324,7 +325,7 @@ impl TimelinePane {
                 );
             }
             if let Some(t) = &selected_target
-                && let Some(e) = events.iter().find(|e| e.document == t.document && e.sentence == t.range)
+                && let Some(e) = events().find(|e| e.document == t.document && e.sentence == t.range)
             {
                 pu.vline(egui_plot::VLine::new("selected", e.first_day as f64 + 0.5).color(event_color));
             }
