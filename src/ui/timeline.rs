@@ -299,13 +299,17 @@ impl TimelinePane {
             let max = pubs.iter().chain(mentioned.iter()).map(|c| c.2).max().unwrap_or(1) as f64;
             // Individual events under the axis, in lanes, when few enough are in view.
             let (x0, x1) = (bounds.min()[0], bounds.max()[0]);
-            let in_view: Vec<(usize, &TimelineEvent)> = events()
-                .enumerate()
-                .filter(|(_, e)| (e.last_day as f64) >= x0 && (e.first_day as f64) <= x1)
-                .collect();
+            let visible = |e: &&TimelineEvent| (e.last_day as f64) >= x0 && (e.first_day as f64) <= x1;
+            // Collect the events in view only when they will be drawn as markers.
+            let in_view: Vec<(usize, &TimelineEvent)> =
+                if events().filter(visible).take(MAX_MARKERS + 1).count() <= MAX_MARKERS {
+                    events().enumerate().filter(|(_, e)| visible(e)).collect()
+                } else {
+                    Vec::new()
+                };
             let lane_y = |i: usize| -(max * 0.12) * (1.0 + (i % 4) as f64);
             let mut markers = Vec::new();
-            if in_view.len() <= MAX_MARKERS {
+            if !in_view.is_empty() {
                 for (i, e) in &in_view {
                     let y = lane_y(*i);
                     if e.last_day > e.first_day {
