@@ -1211,7 +1211,10 @@ impl KhabarApp {
         if forward {
             self.commands.send(Command::Forward);
         }
-        if ctx.input(|i| i.key_pressed(egui::Key::Escape)) && ctx.memory(|m| m.focused().is_none()) {
+        if ctx.input(|i| i.key_pressed(egui::Key::Escape))
+            && ctx.memory(|m| m.focused().is_none())
+            && !self.search_pane.open
+        {
             self.commands.send(Command::ClearSelection);
         }
     }

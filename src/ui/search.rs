@@ -76,6 +76,7 @@ impl SearchPane {
             return;
         }
         let mut open = self.open;
+        let mut close = false;
         egui::Window::new("Search")
             .id(egui::Id::unique("khabar.search"))
             .open(&mut open)
@@ -213,8 +214,15 @@ impl SearchPane {
                         document: hit.document,
                         range: hit.start..hit.end,
                     }));
+                    // like a command palette: the window closes on opening a hit (Ctrl+K
+                    // brings it back with the same query and results)
+                    close = true;
                 }
             });
-        self.open = open;
+        // Esc closes the search window (and does not clear the selection).
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+            close = true;
+        }
+        self.open = open && !close;
     }
 }

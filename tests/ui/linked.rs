@@ -197,6 +197,7 @@ fn search_finds_a_word_through_tashkeel_and_enter_opens_the_hit() {
     assert!(hits >= 1, "a result row shows the word");
     h.key_press(egui::Key::Enter);
     h.run_steps(3);
+    assert!(h.query_by_label("Search query").is_none(), "the search window closes on opening a hit");
     let sel = h.state().selection().clone();
     let target = sel.target.expect("the hit is opened");
     let doc = &docs[target.document];
