@@ -226,3 +226,15 @@ fn the_matrix_and_about_windows_open_and_the_matrix_pivots() {
     assert!(h.query_by_label("SIL Open Font License 1.1").is_some(), "the fonts' licence is listed");
     super::save_shot(&mut h, "about");
 }
+
+#[test]
+fn ctrl_f_opens_find_in_the_document() {
+    let mut h = harness(vec![samples_dir()]);
+    run_until_idle(&mut h);
+    let rect = h.state().pane_rect(khabar::ui::Pane::Document).expect("document pane");
+    h.input_mut().events.push(egui::Event::PointerMoved(rect.center()));
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run_steps(3);
+    assert!(h.query_by_label("Find in document").is_some(), "the find bar opens");
+}
