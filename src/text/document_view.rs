@@ -255,7 +255,6 @@ impl DocumentView {
 
         let area_hovered = ui.rect_contains_pointer(ui.max_rect());
         let focused = ui.memory(|m| m.has_focus(id));
-
         if (focused || area_hovered || self.find.is_open)
             && ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::F))
         {
