@@ -95,23 +95,35 @@ impl DocumentPane {
         {
             ctx.commands.send(Command::CopyQuote { document: index, range, markdown: false });
         }
-        let Some(range) = selection else {
+        // The row is always there (buttons disabled without a selection), so selecting text
+        // never moves the text under the pointer.
+        let range = selection.unwrap_or(0..0);
+        let any = !range.is_empty();
+        if !any {
             self.new_note = None;
-            return;
-        };
+        }
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(format!("{} characters selected:", range.len())).small());
-            if ui.button(S.add_note).clicked() && self.new_note.is_none() {
+            let status = if any {
+                format!("{} characters selected:", range.len())
+            } else {
+                S.select_a_passage.to_owned()
+            };
+            ui.label(RichText::new(status).small().color(theme::weak_text(ui)));
+            if ui.add_enabled(any, egui::Button::new(S.add_note)).clicked() && self.new_note.is_none() {
                 self.new_note = Some(String::new());
             }
-            if ui.button(S.copy_as_quote).on_hover_text(S.with_title_file_and_date_ctrl).clicked() {
+            if ui
+                .add_enabled(any, egui::Button::new(S.copy_as_quote))
+                .on_hover_text(S.with_title_file_and_date_ctrl)
+                .clicked()
+            {
                 ctx.commands.send(Command::CopyQuote {
                     document: index,
                     range: range.clone(),
                     markdown: false,
                 });
             }
-            if ui.button(S.copy_as_markdown_quote).clicked() {
+            if ui.add_enabled(any, egui::Button::new(S.copy_as_markdown_quote)).clicked() {
                 ctx.commands.send(Command::CopyQuote {
                     document: index,
                     range: range.clone(),

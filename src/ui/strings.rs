@@ -5,6 +5,7 @@
 /// The interface strings.
 #[derive(Clone, Copy, Debug)]
 pub struct Strings {
+    pub select_a_passage: &'static str,
     pub file: &'static str,
     pub open_folder: &'static str,
     pub recent_folders: &'static str,
@@ -120,6 +121,7 @@ pub struct Strings {
 
 /// English.
 pub const EN: Strings = Strings {
+    select_a_passage: "Select a passage to note or quote it:",
     file: "File",
     open_folder: "Open folder…",
     recent_folders: "Recent folders",
