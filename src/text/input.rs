@@ -177,6 +177,7 @@ impl Widget for ArabicTextInput<'_> {
                 changed = true;
             }
         }
+        let mut surrender = false;
         if response.has_focus() {
             ui.memory_mut(|m| {
                 m.set_focus_lock_filter(
@@ -288,12 +289,18 @@ impl Widget for ArabicTextInput<'_> {
                                 state.anchor = 0;
                                 state.cursor = len;
                             }
+                            // Like a single-line TextEdit: Enter and Esc give up the focus, so
+                            // callers see `lost_focus()` with the key pressed this frame.
+                            Key::Enter | Key::Escape => surrender = true,
                             _ => {}
                         }
                     }
                     _ => {}
                 }
             }
+        }
+        if surrender {
+            ui.memory_mut(|m| m.surrender_focus(id));
         }
         if changed {
             layout = layout_of(text);

@@ -24,6 +24,8 @@ pub struct DocumentPane {
     new_tag: String,
     /// The note being written for the selected passage (open when Some).
     new_note: Option<String>,
+    /// Give the note field the keyboard focus (just opened).
+    focus_note: bool,
     /// Index (among the selected entity's mentions in this document) of the current mention.
     current_mention: usize,
     /// Highlights reported to tests: how many mentions of the selected entity are shown.
@@ -36,6 +38,7 @@ impl Default for DocumentPane {
             view: DocumentView::new("khabar.document.view"),
             new_tag: String::new(),
             new_note: None,
+            focus_note: false,
             current_mention: 0,
             highlighted_mentions: 0,
         }
@@ -111,6 +114,7 @@ impl DocumentPane {
             ui.label(RichText::new(status).small().color(theme::weak_text(ui)));
             if ui.add_enabled(any, egui::Button::new(S.add_note)).clicked() && self.new_note.is_none() {
                 self.new_note = Some(String::new());
+                self.focus_note = true;
             }
             if ui
                 .add_enabled(any, egui::Button::new(S.copy_as_quote))
@@ -140,6 +144,9 @@ impl DocumentPane {
                         .hint(S.your_note_on_this_passage)
                         .desired_width(260.0),
                 );
+                if std::mem::take(&mut self.focus_note) {
+                    input.request_focus();
+                }
                 let enter = input.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if enter || ui.button(S.save_note).clicked() {
                     ctx.commands.send(Command::AddNote {

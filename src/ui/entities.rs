@@ -49,6 +49,8 @@ pub struct EntitiesPane {
     pub filter: String,
     /// The entity being renamed and the name typed so far.
     rename: Option<(String, String)>,
+    /// Give the rename field the keyboard focus (just opened).
+    focus_rename: bool,
     /// Co-occurring entities of the selected entity, per (corpus, entity).
     cooccurrence: Option<(CooccurrenceKey, Vec<crate::index::Cooccurrence>)>,
     show_matrix: bool,
@@ -253,6 +255,7 @@ impl EntitiesPane {
             let renaming = self.rename.as_ref().is_some_and(|(rid, _)| rid == id);
             if !renaming && ui.button(S.rename).on_hover_text(S.change_the_name_shown_for_this).clicked() {
                 self.rename = Some((id.to_owned(), entity.canonical.clone()));
+                self.focus_rename = true;
             }
         });
         if let Some((rid, draft)) = self.rename.as_mut().filter(|(rid, _)| rid == id) {
@@ -262,7 +265,7 @@ impl EntitiesPane {
             ui.horizontal(|ui| {
                 let input = ui
                     .add(ArabicTextInput::new(draft).label(S.new_name).hint(S.new_name).desired_width(160.0));
-                if !input.has_focus() && !input.lost_focus() && ctx.selection_changed {
+                if std::mem::take(&mut self.focus_rename) {
                     input.request_focus();
                 }
                 if input.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {

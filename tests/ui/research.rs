@@ -170,3 +170,30 @@ fn copies_of_one_story_are_listed_as_one_row_with_their_count() {
     assert!(h.query_by_label("2 publication dates").is_some(), "one story, one publication date");
     save_shot(&mut h, "duplicate-group");
 }
+
+#[test]
+fn a_tag_typed_and_entered_is_added_and_a_note_field_takes_the_focus() {
+    let folder = samples_copy();
+    let mut h = harness(vec![folder.path().to_path_buf()]);
+    let doc = h.state().selection().document.unwrap();
+    let rel_path = h.state().corpus().documents()[doc].rel_path.clone();
+    h.get_by_label("Add tag").click();
+    h.run_steps(2);
+    h.get_by_label("Add tag").type_text("كوريا");
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert_eq!(h.state().workspace().tags_of(&rel_path), vec!["كوريا"]);
+    // Add note… puts the keyboard in the note field: typing and Enter save the note
+    select_a_passage(&mut h);
+    h.get_by_label("Add note…").click();
+    h.run_steps(2);
+    assert!(h.get_by_label("Note text").is_focused());
+    h.get_by_label("Note text").type_text("مهم");
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    let notes = &h.state().workspace().notes;
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].body, "مهم");
+}
