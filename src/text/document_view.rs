@@ -287,7 +287,8 @@ impl DocumentView {
                         .id(input_id)
                         .label("Find in document")
                         .hint("بحث في النص")
-                        .desired_width(260.0),
+                        .desired_width(260.0)
+                        .keep_focus_on_enter(),
                 );
                 if self.find.wants_focus {
                     response.request_focus();

@@ -54,6 +54,9 @@ pub struct ArabicTextInput<'a> {
     hint: String,
     desired_width: Option<f32>,
     size: f32,
+    /// Enter and Esc give up the focus (the caller sees `lost_focus()`); off for fields that
+    /// handle those keys themselves while focused (a find bar stepping through hits).
+    leave_on_enter: bool,
 }
 
 impl<'a> ArabicTextInput<'a> {
@@ -66,7 +69,14 @@ impl<'a> ArabicTextInput<'a> {
             hint: String::new(),
             desired_width: None,
             size: DEFAULT_INPUT_SIZE,
+            leave_on_enter: true,
         }
+    }
+
+    /// Keep the focus on Enter and Esc (the caller reads those keys while the field is focused).
+    pub fn keep_focus_on_enter(mut self) -> Self {
+        self.leave_on_enter = false;
+        self
     }
 
     /// Explicit id (default: derived from the label in the parent's id space).
@@ -112,7 +122,7 @@ fn params(size_px: f32) -> LayoutParams {
 
 impl Widget for ArabicTextInput<'_> {
     fn ui(self, ui: &mut Ui) -> Response {
-        let ArabicTextInput { text, id, label, hint, desired_width, size } = self;
+        let ArabicTextInput { text, id, label, hint, desired_width, size, leave_on_enter } = self;
         let id = id.unwrap_or_else(|| ui.make_persistent_id(("khabar.text_input", label.as_str())));
         let ctx = ui.ctx().clone();
         let ppp = ctx.pixels_per_point();
@@ -291,7 +301,7 @@ impl Widget for ArabicTextInput<'_> {
                             }
                             // Like a single-line TextEdit: Enter and Esc give up the focus, so
                             // callers see `lost_focus()` with the key pressed this frame.
-                            Key::Enter | Key::Escape => surrender = true,
+                            Key::Enter | Key::Escape if leave_on_enter => surrender = true,
                             _ => {}
                         }
                     }
