@@ -109,11 +109,22 @@ pub fn sort_documents(documents: &mut [Document]) {
 
 /// The list order: newest first, undated last, then by `rel_path`.
 pub fn compare_for_listing(a: &Document, b: &Document) -> std::cmp::Ordering {
-    match (a.published, b.published) {
-        (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.rel_path.cmp(&b.rel_path)),
+    compare_dated_for_listing((a.published, &a.rel_path), (b.published, &b.rel_path))
+}
+
+/// The listing order on (date, relative path): newest first, undated last, then by path. The
+/// app uses it with the date inferred from the text for headerless articles.
+pub fn compare_dated_for_listing(
+    a: (Option<chrono::NaiveDate>, &str),
+    b: (Option<chrono::NaiveDate>, &str),
+) -> std::cmp::Ordering {
+    let (a_date, a_path) = a;
+    let (b_date, b_path) = b;
+    match (a_date, b_date) {
+        (Some(x), Some(y)) => y.cmp(&x).then_with(|| a_path.cmp(b_path)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.rel_path.cmp(&b.rel_path),
+        (None, None) => a_path.cmp(b_path),
     }
 }
 

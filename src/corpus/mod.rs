@@ -59,8 +59,8 @@ use std::time::SystemTime;
 use chrono::NaiveDate;
 
 pub use load::{
-    LoadEvent, LoadJob, LoadProgress, LoadReport, LoadSummary, compare_for_listing, load_all, load_bytes,
-    load_file, sort_documents,
+    LoadEvent, LoadJob, LoadProgress, LoadReport, LoadSummary, compare_dated_for_listing,
+    compare_for_listing, load_all, load_bytes, load_file, sort_documents,
 };
 pub use walk::{FileEntry, WalkEvent, walk};
 

@@ -81,6 +81,8 @@ pub struct AnalysisResult {
     pub findings: Option<Arc<CorpusTextFindings>>,
     /// Copies of one story (from the findings; None from a recluster: unchanged).
     pub stories: Option<super::stories::Stories>,
+    /// Documents in listing order with inferred dates counted (None from a recluster).
+    pub listing_order: Option<Vec<usize>>,
     /// The timeline of the corpus.
     pub timelines: Arc<super::timeline::Timelines>,
     /// Documents whose analysis came from the cache / were analysed now.
@@ -195,7 +197,9 @@ impl AnalysisJob {
                 let stories = super::stories::Stories::new(corpus.documents.len(), &duplicates);
                 let timelines = Arc::new(super::timeline::Timelines::build(&corpus));
                 trace_memory("timelines");
+                let listing_order = Some(listing_order(&corpus));
                 let result = AnalysisResult {
+                    listing_order,
                     corpus,
                     index,
                     stories: Some(stories),
@@ -254,6 +258,7 @@ impl AnalysisJob {
                     let index = Arc::new(SearchIndex::build(&masked));
                     let stories = super::stories::Stories::new(prebuilt.corpus.documents.len(), &duplicates);
                     let timelines = Arc::new(super::timeline::Timelines::build(&prebuilt.corpus));
+                    let listing_order = Some(listing_order(&prebuilt.corpus));
                     let mut problems: Vec<crate::corpus::FileProblem> = prebuilt
                         .texts_missing
                         .iter()
@@ -277,6 +282,7 @@ impl AnalysisJob {
                         prebuilt.corpus.documents.iter().map(|d| d.doc.clone()).collect();
                     (
                         AnalysisResult {
+                            listing_order,
                             corpus: prebuilt.corpus,
                             index,
                             stories: Some(stories),
@@ -322,6 +328,7 @@ impl AnalysisJob {
                 done2.store(total, Ordering::Relaxed);
                 let timelines = Arc::new(super::timeline::Timelines::build(&corpus));
                 let result = AnalysisResult {
+                    listing_order: None,
                     corpus,
                     index,
                     findings: None,
@@ -381,6 +388,23 @@ impl Drop for AnalysisJob {
     fn drop(&mut self) {
         self.cancel.store(true, Ordering::Relaxed);
     }
+}
+
+/// The documents in listing order — newest first, undated last — with the publication date
+/// inferred from the text standing in for a missing header date.
+fn listing_order(corpus: &AnalyzedCorpus) -> Vec<usize> {
+    let date = |d: &crate::index::AnalyzedDocument| {
+        d.doc.published.or(d.analysis.published_inferred.as_ref().map(|i| i.date))
+    };
+    let mut order: Vec<usize> = (0..corpus.documents.len()).collect();
+    order.par_sort_by(|&a, &b| match (corpus.documents.get(a), corpus.documents.get(b)) {
+        (Some(x), Some(y)) => crate::corpus::compare_dated_for_listing(
+            (date(x), x.doc.rel_path.as_str()),
+            (date(y), y.doc.rel_path.as_str()),
+        ),
+        _ => std::cmp::Ordering::Equal,
+    });
+    order
 }
 
 /// Drops the mentions and time expressions that lie inside `ranges` (sorted, disjoint).

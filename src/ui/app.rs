@@ -829,6 +829,11 @@ impl KhabarApp {
         if let Some(stories) = result.stories {
             self.stories = stories;
         }
+        if let Some(order) = result.listing_order
+            && !self.corpus.is_loading()
+        {
+            self.corpus.set_order(order);
+        }
         self.timelines = result.timelines;
         self.inferred_dates = result
             .corpus

@@ -187,6 +187,15 @@ impl OpenCorpus {
         &self.documents[..]
     }
 
+    /// Replaces the listing order (e.g. with inferred dates counted, once analysed); ignored
+    /// unless it is a permutation-sized list for the documents as they are now.
+    pub fn set_order(&mut self, order: Vec<usize>) {
+        if order.len() == self.documents.len() && order.iter().all(|&i| i < self.documents.len()) {
+            self.sorted = order;
+            self.sorted_len = self.documents.len();
+        }
+    }
+
     /// Stops loading and gives up the documents (e.g. to free them off the UI thread).
     pub fn into_documents(mut self) -> std::sync::Arc<Vec<Document>> {
         self.cancel();

@@ -166,3 +166,24 @@ fn prebuilt_analysis_files_open_with_their_texts() {
         assert!(h.query_all_by_label(&doc.title).count() >= 1, "no row for {:?}", doc.title);
     }
 }
+
+#[test]
+fn once_analysed_the_list_is_newest_first_counting_inferred_dates() {
+    let mut h = harness(vec![samples_dir()]);
+    super::run_until_idle(&mut h);
+    let analyzed = h.state().analyzed().unwrap();
+    let dates: Vec<Option<chrono::NaiveDate>> = h
+        .state()
+        .visible_documents()
+        .iter()
+        .map(|&d| {
+            let a = &analyzed.documents[d];
+            a.doc.published.or(a.analysis.published_inferred.as_ref().map(|i| i.date))
+        })
+        .collect();
+    assert!(dates.iter().any(|d| d.is_some()));
+    // dated first, newest first; undated last
+    let first_undated = dates.iter().position(|d| d.is_none()).unwrap_or(dates.len());
+    assert!(dates[first_undated..].iter().all(|d| d.is_none()), "{dates:?}");
+    assert!(dates[..first_undated].windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+}
