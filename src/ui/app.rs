@@ -1477,6 +1477,12 @@ impl eframe::App for KhabarApp {
             ..
         } = self;
         let text_input_focused = ctx.memory(|m| m.focused().is_some());
+        let pointer = ctx.input(|i| i.pointer.hover_pos());
+        let pointer_pane = pointer.and_then(|p| {
+            [super::Pane::Entities, super::Pane::Documents, super::Pane::Timeline, super::Pane::Document]
+                .into_iter()
+                .find(|pane| pane_rects.get(pane).is_some_and(|r| r.contains(p)))
+        });
         let mut pane_ctx = PaneContext {
             documents: corpus.documents(),
             visible_documents: visible,
@@ -1486,6 +1492,7 @@ impl eframe::App for KhabarApp {
             loading: corpus.is_loading(),
             analysis_generation: *analysis_generation,
             inferred_dates,
+            pointer_pane,
             stories,
             count_stories_once: settings.count_stories_once,
             workspace,
@@ -1573,6 +1580,7 @@ impl eframe::App for KhabarApp {
                 loading: self.corpus.is_loading(),
                 analysis_generation: self.analysis_generation,
                 inferred_dates: &self.inferred_dates,
+                pointer_pane: None,
                 stories: &self.stories,
                 count_stories_once: self.settings.count_stories_once,
                 workspace: &self.workspace,

@@ -95,7 +95,7 @@ impl DocumentsPane {
         let selected = ctx.selection.document;
         let visible: Vec<usize> = rows.iter().map(|r| r.document).collect();
         // Keyboard: arrows move in the list.
-        if !ctx.text_input_focused {
+        if !ctx.text_input_focused && ctx.pointer_pane != Some(super::Pane::Entities) {
             let (up, down) =
                 ui.input(|i| (i.key_pressed(egui::Key::ArrowUp), i.key_pressed(egui::Key::ArrowDown)));
             if up || down {

@@ -539,73 +539,91 @@ impl EntitiesPane {
             return;
         }
         let selected = ctx.selection.entity.clone();
+        // Arrow keys move in this list while the pointer is over the pane.
+        let mut scroll_to_row = None;
+        if !ctx.text_input_focused && ctx.pointer_pane == Some(super::Pane::Entities) {
+            let (up, down) =
+                ui.input(|i| (i.key_pressed(egui::Key::ArrowUp), i.key_pressed(egui::Key::ArrowDown)));
+            if up || down {
+                let pos = selected.as_deref().and_then(|id| rows.iter().position(|r| r.id == id));
+                let next = match (pos, up) {
+                    (Some(p), true) => p.saturating_sub(1),
+                    (Some(p), false) => (p + 1).min(rows.len().saturating_sub(1)),
+                    (None, _) => 0,
+                };
+                if let Some(row) = rows.get(next) {
+                    ctx.commands.send(Command::SelectEntity(Some(row.id.clone())));
+                    scroll_to_row = Some(next);
+                }
+            }
+        }
         let selected_entity =
             selected.as_deref().and_then(|id| corpus.entity_by_id(id)).and_then(|e| corpus.entities.get(e));
         let row_height = theme::spacing::ENTITY_ROW_HEIGHT;
-        egui::ScrollArea::vertical().id_salt("khabar.entities.list").auto_shrink([false, false]).show_rows(
-            ui,
-            row_height,
-            rows.len(),
-            |ui, range| {
-                for i in range {
-                    let Some(row) = rows.get(i) else { continue };
-                    let first_of_kind = i == 0 || rows.get(i - 1).is_some_and(|p| p.kind != row.kind);
-                    let is_selected = selected.as_deref() == Some(row.id.as_str())
-                        || ctx.hovered_entity_in.as_deref() == Some(row.id.as_str());
-                    let counts = if first_of_kind {
-                        format!("{} · {}× · {} docs", type_heading(row.kind), row.mentions, row.documents)
-                    } else {
-                        format!("{}× · {} docs", row.mentions, row.documents)
-                    };
-                    let response =
-                        name_row(ui, &row.canonical, row.kind, &counts, is_selected, &row.canonical);
-                    let response = response.on_hover_ui(|ui| {
-                        ui.add(ArabicLabel::new(&row.canonical).size(15.0).rtl());
-                        ui.label(format!("{} — right-click to merge or change type", type_name(row.kind)));
-                    });
-                    if response.hovered() {
-                        ctx.hovered_entity = Some(row.id.clone());
-                    }
-                    if response.clicked() {
-                        let is_selected = selected.as_deref() == Some(row.id.as_str());
-                        let next = if is_selected { None } else { Some(row.id.clone()) };
-                        ctx.commands.send(Command::SelectEntity(next));
-                    }
-                    let this = EntityRef { kind: row.kind, alias: row.canonical.clone() };
-                    response.context_menu(|ui| {
-                        if ui.button(S.select).clicked() {
-                            ctx.commands.send(Command::SelectEntity(Some(row.id.clone())));
-                        }
-                        if let Some(sel) = selected_entity.filter(|e| e.id != row.id) {
-                            if ui.button(S.merge_into_the_selected_entity).clicked() {
-                                ctx.commands.send(Command::EditAliases(AliasEdit::Merge {
-                                    from: this.clone(),
-                                    into: entity_ref(sel),
-                                }));
-                            }
-                            if ui.button(S.merge_the_selected_entity_into_this).clicked() {
-                                ctx.commands.send(Command::EditAliases(AliasEdit::Merge {
-                                    from: entity_ref(sel),
-                                    into: this.clone(),
-                                }));
-                            }
-                        } else {
-                            ui.label(RichText::new(S.select_an_entity_first_to_merge).small());
-                        }
-                        ui.menu_button(S.change_type, |ui| {
-                            for k in EntityType::ALL.into_iter().filter(|k| *k != row.kind) {
-                                if ui.button(type_name(k)).clicked() {
-                                    ctx.commands.send(Command::EditAliases(AliasEdit::SetType {
-                                        entity: this.clone(),
-                                        to: k,
-                                    }));
-                                }
-                            }
-                        });
-                    });
+        let mut list =
+            egui::ScrollArea::vertical().id_salt("khabar.entities.list").auto_shrink([false, false]);
+        if let Some(row) = scroll_to_row {
+            let top = row as f32 * (row_height + ui.spacing().item_spacing.y);
+            list = list.vertical_scroll_offset((top - ui.available_height() / 2.0).max(0.0));
+        }
+        list.show_rows(ui, row_height, rows.len(), |ui, range| {
+            for i in range {
+                let Some(row) = rows.get(i) else { continue };
+                let first_of_kind = i == 0 || rows.get(i - 1).is_some_and(|p| p.kind != row.kind);
+                let is_selected = selected.as_deref() == Some(row.id.as_str())
+                    || ctx.hovered_entity_in.as_deref() == Some(row.id.as_str());
+                let counts = if first_of_kind {
+                    format!("{} · {}× · {} docs", type_heading(row.kind), row.mentions, row.documents)
+                } else {
+                    format!("{}× · {} docs", row.mentions, row.documents)
+                };
+                let response = name_row(ui, &row.canonical, row.kind, &counts, is_selected, &row.canonical);
+                let response = response.on_hover_ui(|ui| {
+                    ui.add(ArabicLabel::new(&row.canonical).size(15.0).rtl());
+                    ui.label(format!("{} — right-click to merge or change type", type_name(row.kind)));
+                });
+                if response.hovered() {
+                    ctx.hovered_entity = Some(row.id.clone());
                 }
-            },
-        );
+                if response.clicked() {
+                    let is_selected = selected.as_deref() == Some(row.id.as_str());
+                    let next = if is_selected { None } else { Some(row.id.clone()) };
+                    ctx.commands.send(Command::SelectEntity(next));
+                }
+                let this = EntityRef { kind: row.kind, alias: row.canonical.clone() };
+                response.context_menu(|ui| {
+                    if ui.button(S.select).clicked() {
+                        ctx.commands.send(Command::SelectEntity(Some(row.id.clone())));
+                    }
+                    if let Some(sel) = selected_entity.filter(|e| e.id != row.id) {
+                        if ui.button(S.merge_into_the_selected_entity).clicked() {
+                            ctx.commands.send(Command::EditAliases(AliasEdit::Merge {
+                                from: this.clone(),
+                                into: entity_ref(sel),
+                            }));
+                        }
+                        if ui.button(S.merge_the_selected_entity_into_this).clicked() {
+                            ctx.commands.send(Command::EditAliases(AliasEdit::Merge {
+                                from: entity_ref(sel),
+                                into: this.clone(),
+                            }));
+                        }
+                    } else {
+                        ui.label(RichText::new(S.select_an_entity_first_to_merge).small());
+                    }
+                    ui.menu_button(S.change_type, |ui| {
+                        for k in EntityType::ALL.into_iter().filter(|k| *k != row.kind) {
+                            if ui.button(type_name(k)).clicked() {
+                                ctx.commands.send(Command::EditAliases(AliasEdit::SetType {
+                                    entity: this.clone(),
+                                    to: k,
+                                }));
+                            }
+                        }
+                    });
+                });
+            }
+        });
         self.rows = rows;
     }
 }

@@ -92,6 +92,9 @@ pub struct PaneContext<'a> {
     /// Boilerplate ranges per document, and whether they are shown normally (else dimmed).
     pub boilerplate: &'a [Vec<std::ops::Range<usize>>],
     pub show_boilerplate: bool,
+    /// The pane under the pointer in the previous frame (arrow keys go to the entities list
+    /// when it is there, else to the documents list).
+    pub pointer_pane: Option<Pane>,
     /// True when a text field has keyboard focus (lists then ignore arrow keys).
     pub text_input_focused: bool,
     /// Output: the document row under the pointer this frame.

@@ -238,3 +238,31 @@ fn ctrl_f_opens_find_in_the_document() {
     h.run_steps(3);
     assert!(h.query_by_label("Find in document").is_some(), "the find bar opens");
 }
+
+#[test]
+fn arrow_keys_move_in_the_list_under_the_pointer() {
+    let mut h = harness(vec![samples_dir()]);
+    run_until_idle(&mut h);
+    let doc = h.state().selection().document;
+    let rows = document_rows(&h);
+    let entities = h.state().pane_rect(khabar::ui::Pane::Entities).unwrap();
+    h.input_mut().events.push(egui::Event::PointerMoved(entities.center()));
+    h.run_steps(2);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(2);
+    assert_eq!(h.state().selection().entity.as_deref(), Some(rows[0].id.as_str()));
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(2);
+    let now = h.state().selection().entity.clone().unwrap();
+    // the list re-forms with the selection's details above it, so compare with the rows again
+    let rows = document_rows(&h);
+    assert_eq!(now, rows[1].id);
+    assert_eq!(h.state().selection().document, doc, "the documents list did not move");
+    // over the documents list, arrows move there
+    let documents = h.state().pane_rect(khabar::ui::Pane::Documents).unwrap();
+    h.input_mut().events.push(egui::Event::PointerMoved(documents.center()));
+    h.run_steps(2);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(2);
+    assert_ne!(h.state().selection().document, doc);
+}
