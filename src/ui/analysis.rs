@@ -84,7 +84,7 @@ pub struct AnalysisResult {
     /// Documents in listing order with inferred dates counted (None from a recluster).
     pub listing_order: Option<Vec<usize>>,
     /// The timeline of the corpus.
-    pub timelines: Arc<super::timeline::Timelines>,
+    pub timeline: Arc<super::timeline::TimelineModel>,
     /// Documents whose analysis came from the cache / were analysed now.
     pub cache_hits: usize,
     pub analysed: usize,
@@ -195,15 +195,15 @@ impl AnalysisJob {
                 drop(masked);
                 trace_memory("search index");
                 let stories = super::stories::Stories::new(corpus.documents.len(), &duplicates);
-                let timelines = Arc::new(super::timeline::Timelines::build(&corpus));
-                trace_memory("timelines");
+                let timeline = Arc::new(super::timeline::TimelineModel::from_corpus(&corpus));
+                trace_memory("timeline");
                 let listing_order = Some(listing_order(&corpus));
                 let result = AnalysisResult {
                     listing_order,
                     corpus,
                     index,
                     stories: Some(stories),
-                    timelines,
+                    timeline,
                     findings: Some(Arc::new(CorpusTextFindings { boilerplate, duplicates })),
                     cache_hits: analyses.hits,
                     analysed: analyses.analysed,
@@ -257,7 +257,7 @@ impl AnalysisJob {
                     let duplicates = duplicate_pass(&masked);
                     let index = Arc::new(SearchIndex::build(&masked));
                     let stories = super::stories::Stories::new(prebuilt.corpus.documents.len(), &duplicates);
-                    let timelines = Arc::new(super::timeline::Timelines::build(&prebuilt.corpus));
+                    let timeline = Arc::new(super::timeline::TimelineModel::from_corpus(&prebuilt.corpus));
                     let listing_order = Some(listing_order(&prebuilt.corpus));
                     let mut problems: Vec<crate::corpus::FileProblem> = prebuilt
                         .texts_missing
@@ -286,7 +286,7 @@ impl AnalysisJob {
                             corpus: prebuilt.corpus,
                             index,
                             stories: Some(stories),
-                            timelines,
+                            timeline,
                             findings: Some(Arc::new(CorpusTextFindings { boilerplate, duplicates })),
                             cache_hits: 0,
                             analysed: 0,
@@ -326,14 +326,14 @@ impl AnalysisJob {
             .spawn(move || {
                 corpus.recluster(&edits);
                 done2.store(total, Ordering::Relaxed);
-                let timelines = Arc::new(super::timeline::Timelines::build(&corpus));
+                let timeline = Arc::new(super::timeline::TimelineModel::from_corpus(&corpus));
                 let result = AnalysisResult {
                     listing_order: None,
                     corpus,
                     index,
                     findings: None,
                     stories: None,
-                    timelines,
+                    timeline,
                     cache_hits: 0,
                     analysed: 0,
                     cache_note: None,

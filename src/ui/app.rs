@@ -18,7 +18,7 @@ use super::selection::{Selection, SelectionState};
 use super::settings::{RightTab, Settings, ThemeChoice};
 use super::status::{self, StatusInfo};
 use super::strings::S;
-use super::timeline::{TimelineEvent, TimelineModel, TimelinePane, Timelines};
+use super::timeline::{TimelineModel, TimelinePane};
 use super::{PaneContext, drop, theme};
 
 /// What the documents list depends on: corpus size, entity, time range, analysed or not.
@@ -73,8 +73,8 @@ pub struct KhabarApp {
     search_index: Option<Arc<crate::index::search::SearchIndex>>,
     search_pane: super::search::SearchPane,
     history: super::history::History,
-    /// Timelines of the analysed corpus (all documents / each story once).
-    timelines: Arc<Timelines>,
+    /// Timeline of the analysed corpus ("each story once" is applied by the pane).
+    timeline: Arc<TimelineModel>,
     /// Documents after the entity and time filters, sorted for the list.
     visible: Vec<usize>,
     visible_key: Option<VisibleKey>,
@@ -164,7 +164,7 @@ impl KhabarApp {
             search_index: None,
             search_pane: Default::default(),
             history: Default::default(),
-            timelines: Default::default(),
+            timeline: Default::default(),
             visible: Vec::new(),
             visible_key: None,
             pane_rects: Default::default(),
@@ -538,7 +538,7 @@ impl KhabarApp {
         drop_in_background(self.analyzed.take());
         self.search_index = None;
         self.history = Default::default();
-        self.timelines = Default::default();
+        self.timeline = Default::default();
         self.visible_key = None;
         let next = if prebuilt {
             OpenCorpus::external(paths)
@@ -834,7 +834,7 @@ impl KhabarApp {
         {
             self.corpus.set_order(order);
         }
-        self.timelines = result.timelines;
+        self.timeline = result.timeline;
         self.inferred_dates = result
             .corpus
             .documents
@@ -871,7 +871,7 @@ impl KhabarApp {
                     crate::extract::timex_range::day_number(to),
                 );
                 let mut in_range = vec![false; self.corpus.documents().len()];
-                let timeline = &self.timelines.all;
+                let timeline = &self.timeline;
                 for (day, doc) in &timeline.publications {
                     if (a..=b).contains(day)
                         && let Some(x) = in_range.get_mut(*doc)
@@ -1472,7 +1472,7 @@ impl eframe::App for KhabarApp {
             workspace,
             findings,
             notes_pane,
-            timelines,
+            timeline,
             visible,
             ..
         } = self;
@@ -1546,7 +1546,7 @@ impl eframe::App for KhabarApp {
             .resizable(true)
             .default_size(220.0)
             .min_size(120.0)
-            .show(ui, |ui| timeline_pane.ui(ui, &mut pane_ctx, &timelines.all));
+            .show(ui, |ui| timeline_pane.ui(ui, &mut pane_ctx, timeline));
         pane_rects.insert(super::Pane::Timeline, r.response.rect);
         {
             let view = document_pane.view_mut();
@@ -1645,52 +1645,4 @@ fn log_command(command: &Command, sent_from: &std::panic::Location<'_>) {
     if std::env::var_os("KHABAR_LOG_COMMANDS").is_some() {
         eprintln!("command {command:?} from {sent_from}");
     }
-}
-
-/// The timeline's data from the analysed corpus: publication dates (header, else inferred) and
-/// every event whose value is a calendar position.
-pub fn timeline_model(analyzed: &crate::index::AnalyzedCorpus) -> TimelineModel {
-    timeline_model_within(analyzed, &|_| true)
-}
-
-/// [`timeline_model`] of the documents `include` accepts (e.g. one copy of each story).
-pub fn timeline_model_within(
-    analyzed: &crate::index::AnalyzedCorpus,
-    include: &dyn Fn(usize) -> bool,
-) -> TimelineModel {
-    use crate::extract::timex_range::{day_number, timex_range};
-    let mut model = TimelineModel::default();
-    for (i, d) in analyzed.documents.iter().enumerate() {
-        if !include(i) {
-            continue;
-        }
-        match d.doc.published.or(d.analysis.published_inferred.as_ref().map(|p| p.date)) {
-            Some(date) => model.publications.push((day_number(date), i)),
-            None => model.undated_documents += 1,
-        }
-    }
-    for e in analyzed.events.iter().filter(|e| include(e.document)) {
-        let Some((first, last)) = timex_range(&e.value) else { continue };
-        if e.document >= analyzed.documents.len() {
-            continue;
-        }
-        model.events.push(TimelineEvent {
-            document: e.document,
-            sentence: e.start..e.end,
-            first_day: day_number(first),
-            last_day: day_number(last),
-            value: e.value.clone(),
-            entities: e.entities.iter().filter_map(|&id| u32::try_from(id).ok()).collect(),
-        });
-    }
-    // sorted by day: bucket counts then take one pass
-    model.publications.sort_unstable();
-    model.events.sort_by_key(|e| (e.first_day, e.document, e.sentence.start));
-    model.entity_index = analyzed
-        .entities
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| Some((e.id.clone(), u32::try_from(i).ok()?)))
-        .collect();
-    model
 }

@@ -93,8 +93,7 @@ pub fn entity_rows_within(
     // (mentions, documents) per entity over the included documents.
     let counted: Option<Vec<(usize, usize)>> = include.map(|include| {
         let mut counts = vec![(0usize, 0usize); corpus.entities.len()];
-        for (di, d) in corpus.documents.iter().enumerate().filter(|(i, _)| include(*i)) {
-            let _ = di;
+        for (_, d) in corpus.documents.iter().enumerate().filter(|(i, _)| include(*i)) {
             let mut seen: Vec<usize> = Vec::new();
             for &e in &d.entity_ids {
                 if let Some(c) = counts.get_mut(e) {

@@ -49,17 +49,44 @@ pub struct TimelineModel {
     pub entity_index: std::collections::HashMap<String, u32>,
 }
 
-/// The timeline of a corpus, built off the UI thread with the analysis. "Each story once"
-/// is applied by the pane (copies of a story are left out of its counts and markers), so one
-/// model serves both.
-#[derive(Clone, Debug, Default)]
-pub struct Timelines {
-    pub all: TimelineModel,
-}
-
-impl Timelines {
-    pub fn build(corpus: &crate::index::AnalyzedCorpus) -> Self {
-        Timelines { all: super::app::timeline_model(corpus) }
+impl TimelineModel {
+    /// The timeline of an analysed corpus: publication dates (header, else inferred) and every
+    /// event whose value is a calendar position, sorted by day (bucket counts then take one
+    /// pass). Built off the UI thread with the analysis; "each story once" is applied by the
+    /// pane, so one model serves both.
+    pub fn from_corpus(analyzed: &crate::index::AnalyzedCorpus) -> Self {
+        use crate::extract::timex_range::{day_number, timex_range};
+        let mut model = TimelineModel::default();
+        for (i, d) in analyzed.documents.iter().enumerate() {
+            match d.doc.published.or(d.analysis.published_inferred.as_ref().map(|p| p.date)) {
+                Some(date) => model.publications.push((day_number(date), i)),
+                None => model.undated_documents += 1,
+            }
+        }
+        for e in &analyzed.events {
+            let Some((first, last)) = timex_range(&e.value) else { continue };
+            if e.document >= analyzed.documents.len() {
+                continue;
+            }
+            model.events.push(TimelineEvent {
+                document: e.document,
+                sentence: e.start..e.end,
+                first_day: day_number(first),
+                last_day: day_number(last),
+                value: e.value.clone(),
+                entities: e.entities.iter().filter_map(|&id| u32::try_from(id).ok()).collect(),
+            });
+        }
+        // sorted by day: bucket counts then take one pass
+        model.publications.sort_unstable();
+        model.events.sort_by_key(|e| (e.first_day, e.document, e.sentence.start));
+        model.entity_index = analyzed
+            .entities
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((e.id.clone(), u32::try_from(i).ok()?)))
+            .collect();
+        model
     }
 }
 
