@@ -88,6 +88,8 @@ pub struct KhabarApp {
     folder_pick: Option<Receiver<Option<PathBuf>>>,
     /// Watches the open folders once loaded (not the bundled samples).
     watcher: Option<crate::corpus::watch::FolderWatcher>,
+    /// Changed files being read on a helper thread: (removed paths, files read).
+    watch_read: Option<Receiver<(Vec<PathBuf>, Vec<super::loading::ChangedFile>)>>,
     /// The watcher being started (on a helper thread).
     watcher_start: Option<Receiver<crate::corpus::watch::FolderWatcher>>,
     /// Running exports: what is exported ("Screenshot") and where its outcome arrives.
@@ -175,6 +177,7 @@ impl KhabarApp {
             folder_pick: None,
             watcher: None,
             watcher_start: None,
+            watch_read: None,
             exports: Vec::new(),
             last_copied_quote: None,
             message: None,
@@ -529,6 +532,7 @@ impl KhabarApp {
         self.selection.set(Selection::default());
         self.watcher = None;
         self.watcher_start = None;
+        self.watch_read = None;
         self.findings = Default::default();
         self.stories = Default::default();
         self.inferred_dates.clear();
@@ -935,6 +939,19 @@ impl KhabarApp {
             }
             self.watcher = Some(watcher);
         }
+        // A batch being read on a helper thread is applied once read; the next batch waits in
+        // the watcher's channel meanwhile.
+        if let Some(rx) = &self.watch_read {
+            match rx.try_recv() {
+                Ok((removed, read)) => {
+                    self.watch_read = None;
+                    self.apply_folder_changes(&removed, read);
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => self.watch_read = None,
+            }
+            return;
+        }
         let Some(changes) = self.watcher.as_ref().and_then(|w| w.try_recv()) else { return };
         if changes.added_or_modified.len() + changes.removed.len() > MAX_LIVE_CHANGES {
             self.show_message("Many files changed in the folder: reloading it");
@@ -942,13 +959,31 @@ impl KhabarApp {
             self.open_paths(roots);
             return;
         }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let roots = self.corpus.roots().to_vec();
+        let options = self.corpus_options.clone();
+        let notify = ctx.clone();
+        let spawned = std::thread::Builder::new().name("khabar-watch-read".into()).spawn(move || {
+            let read = super::loading::read_changed_files(&roots, &changes, &options);
+            tx.send((changes.removed, read)).ok();
+            notify.request_repaint();
+        });
+        match spawned {
+            Ok(_) => self.watch_read = Some(rx),
+            Err(e) => self.show_message(format!("Could not read the changed files: {e}")),
+        }
+    }
+
+    /// Applies a batch of folder changes (files already read), keeps the open document open,
+    /// and reruns the analysis (unchanged files come from the cache).
+    fn apply_folder_changes(&mut self, removed: &[PathBuf], read: Vec<super::loading::ChangedFile>) {
         let open_path = self
             .selection
             .current
             .document
             .and_then(|d| self.corpus.documents().get(d))
             .map(|d| d.path.clone());
-        let summary = self.corpus.apply_changes(&changes, &self.corpus_options);
+        let summary = self.corpus.apply_changes(removed, read);
         if summary.is_empty() {
             return;
         }

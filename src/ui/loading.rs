@@ -12,6 +12,36 @@ use super::status::Progress;
 /// Re-sort at most this often while documents stream in.
 const RESORT_INTERVAL_MS: u128 = 150;
 
+/// A file the folder watcher reported as added or changed, read: its document, or why it
+/// cannot be loaded now.
+pub struct ChangedFile {
+    pub path: PathBuf,
+    pub loaded: Result<Document, FileProblem>,
+}
+
+/// Reads the added or changed files of a watcher batch (blocking I/O: call it off the UI
+/// thread). Paths that are no longer files are skipped.
+pub fn read_changed_files(
+    roots: &[PathBuf],
+    changes: &corpus::watch::Changes,
+    options: &corpus::CorpusOptions,
+) -> Vec<ChangedFile> {
+    changes
+        .added_or_modified
+        .iter()
+        .filter_map(|path| {
+            let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+            let entry = corpus::FileEntry {
+                path: path.clone(),
+                rel_path: rel_path_of(roots, path),
+                bytes: meta.len(),
+                modified: meta.modified().ok(),
+            };
+            Some(ChangedFile { path: path.clone(), loaded: corpus::load::load_file(&entry, options) })
+        })
+        .collect()
+}
+
 /// What a batch of folder changes did to the corpus.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ChangeSummary {
@@ -229,43 +259,27 @@ impl OpenCorpus {
         self.is_samples
     }
 
-    /// Applies a batch of file changes from the folder watcher: changed files are re-read in
-    /// place, new files appended, removed files (or files under a removed folder) dropped.
-    /// Returns what changed. Document indices after a removed one shift: callers re-find
-    /// their selection by path.
-    pub fn apply_changes(
-        &mut self,
-        changes: &corpus::watch::Changes,
-        options: &corpus::CorpusOptions,
-    ) -> ChangeSummary {
+    /// Applies a batch of file changes from the folder watcher, with the changed files already
+    /// read by [`read_changed_files`] (off the UI thread): changed files are replaced in place,
+    /// new files appended, removed files (or files under a removed folder) dropped. Returns what
+    /// changed. Document indices after a removed one shift: callers re-find their selection by
+    /// path.
+    pub fn apply_changes(&mut self, removed: &[PathBuf], read: Vec<ChangedFile>) -> ChangeSummary {
         let mut summary = ChangeSummary::default();
         let documents = std::sync::Arc::make_mut(&mut self.documents);
-        for path in &changes.removed {
+        for path in removed {
             let before = documents.len();
             documents.retain(|d| !d.path.starts_with(path));
             summary.removed += before - documents.len();
             self.problems.retain(|p| !p.path.starts_with(path));
         }
-        for path in &changes.added_or_modified {
-            let Ok(meta) = std::fs::metadata(path) else { continue };
-            if !meta.is_file() {
-                continue;
-            }
-            let existing = documents.iter().position(|d| &d.path == path);
-            let rel_path = match existing.and_then(|i| documents.get(i)) {
-                Some(d) => d.rel_path.clone(),
-                None => rel_path_of(&self.roots, path),
-            };
-            let entry = corpus::FileEntry {
-                path: path.clone(),
-                rel_path,
-                bytes: meta.len(),
-                modified: meta.modified().ok(),
-            };
-            self.problems.retain(|p| &p.path != path);
-            match (corpus::load::load_file(&entry, options), existing) {
-                (Ok(doc), Some(i)) => {
+        for ChangedFile { path, loaded } in read {
+            let existing = documents.iter().position(|d| d.path == path);
+            self.problems.retain(|p| p.path != path);
+            match (loaded, existing) {
+                (Ok(mut doc), Some(i)) => {
                     if let Some(slot) = documents.get_mut(i) {
+                        doc.rel_path = std::mem::take(&mut slot.rel_path);
                         *slot = doc;
                         summary.modified += 1;
                     }
