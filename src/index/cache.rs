@@ -425,6 +425,12 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A count of items that follow: each takes at least a byte, so a count larger than the
+    /// blob is corrupt (and must not size an allocation).
+    fn count(&mut self) -> Option<usize> {
+        self.usize().filter(|&n| n <= self.bytes.len())
+    }
+
     fn byte(&mut self) -> Option<u8> {
         let b = *self.bytes.get(self.pos)?;
         self.pos += 1;
@@ -591,11 +597,7 @@ pub fn encode_analysis(a: &DocumentAnalysis, text: &str) -> Vec<u8> {
 pub fn decode_analysis(blob: &[u8], text: &str) -> Option<DocumentAnalysis> {
     let offsets = CharOffsets::new(text);
     let mut r = Reader { bytes: blob, pos: 0 };
-    let limit = blob.len();
-    let n = r.usize()?;
-    if n > limit {
-        return None;
-    }
+    let n = r.count()?;
     let mut entities = Vec::with_capacity(n);
     for _ in 0..n {
         let start = r.usize()?;
@@ -604,10 +606,7 @@ pub fn decode_analysis(blob: &[u8], text: &str) -> Option<DocumentAnalysis> {
         let text = get_span_text(&mut r, &offsets, text, start, end)?;
         entities.push(EntityMention { start, end, text, kind });
     }
-    let n = r.usize()?;
-    if n > limit {
-        return None;
-    }
+    let n = r.count()?;
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let start = r.usize()?;
@@ -628,10 +627,7 @@ pub fn decode_analysis(blob: &[u8], text: &str) -> Option<DocumentAnalysis> {
         }
         _ => return None,
     };
-    let n = r.usize()?;
-    if n > limit {
-        return None;
-    }
+    let n = r.count()?;
     let mut sentences = Vec::with_capacity(n);
     let mut prev = 0usize;
     for _ in 0..n {
