@@ -56,8 +56,15 @@ pub fn save(image: &ColorImage, path: &Path) -> Result<(), Error> {
         std::fs::create_dir_all(parent)
             .map_err(|source| Error::Folder { source, path: parent.to_path_buf() })?;
     }
-    let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
     // Encode in memory, then write atomically: a reader never sees a half-written PNG.
+    let encoded = encode(image).map_err(|source| Error::Write { source, path: path.to_path_buf() })?;
+    super::dialog::write_atomically(path, |out| std::io::Write::write_all(out, &encoded))
+        .map_err(|e| Error::Write { source: image::ImageError::IoError(e), path: path.to_path_buf() })
+}
+
+/// `image` as the bytes of an RGBA PNG.
+pub fn encode(image: &ColorImage) -> Result<Vec<u8>, image::ImageError> {
+    let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
     let mut encoded = Vec::new();
     image::ImageEncoder::write_image(
         image::codecs::png::PngEncoder::new(&mut encoded),
@@ -65,10 +72,8 @@ pub fn save(image: &ColorImage, path: &Path) -> Result<(), Error> {
         image.width() as u32,
         image.height() as u32,
         image::ExtendedColorType::Rgba8,
-    )
-    .map_err(|source| Error::Write { source, path: path.to_path_buf() })?;
-    super::dialog::write_atomically(path, |out| std::io::Write::write_all(out, &encoded))
-        .map_err(|e| Error::Write { source: image::ImageError::IoError(e), path: path.to_path_buf() })
+    )?;
+    Ok(encoded)
 }
 
 /// Default file name: `khabar-<corpus>-<pane>-<YYYYmmdd-HHMMSS>.png` (file-name-safe).

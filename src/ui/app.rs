@@ -570,7 +570,6 @@ impl KhabarApp {
     /// Captures the next frame and saves the window or a pane as a PNG where the user says (save
     /// dialog), else in `~/Pictures/Khabar`, with a status message saying where.
     fn export_screenshot(&mut self, ctx: &egui::Context, pane: super::Pane) {
-        use crate::export::dialog::{ExportOutcome, SaveTarget, ask_save_path};
         let Some(rect) = self.pane_rects.get(&pane).copied() else {
             self.show_message(format!("The {} pane is not shown", pane.name()));
             return;
@@ -579,7 +578,6 @@ impl KhabarApp {
         let file_name =
             crate::export::png::default_file_name(&corpus_name, pane.name(), chrono::Local::now());
         let (image_tx, image_rx) = std::sync::mpsc::channel::<Arc<egui::ColorImage>>();
-        let (tx, rx) = std::sync::mpsc::channel();
         let ppp = ctx.pixels_per_point();
         let factor = if self.export_double_scale { 2 } else { 1 };
         let whole = pane == super::Pane::Window;
@@ -587,37 +585,19 @@ impl KhabarApp {
             image_tx.send(image).ok();
         });
         ctx.request_repaint();
-        let notify = ctx.clone();
-        let spawned = std::thread::Builder::new().name("khabar-png".into()).spawn(move || {
-            let outcome = (|| {
-                let image = image_rx
-                    .recv_timeout(Duration::from_secs(20))
-                    .map_err(|_| "the window could not be captured".to_owned())?;
-                let target = ask_save_path(
-                    "Save screenshot",
-                    &crate::export::png::fallback_folder(),
-                    &file_name,
-                    "png",
-                );
-                let Some(path) = target.path().map(|p| p.to_path_buf()) else {
-                    return Ok(ExportOutcome::Cancelled);
-                };
-                let cropped =
-                    if whole { (*image).clone() } else { crate::export::png::crop(&image, rect, ppp) };
-                let scaled = crate::export::png::scale(&cropped, factor);
-                crate::export::png::save(&scaled, &path).map_err(|e| e.to_string())?;
-                Ok(match target {
-                    SaveTarget::NoDialog(_) => ExportOutcome::SavedWithoutDialog(path),
-                    _ => ExportOutcome::Saved(path),
-                })
-            })();
-            tx.send(outcome.unwrap_or_else(ExportOutcome::Failed)).ok();
-            notify.request_repaint();
+        let folder = crate::export::png::fallback_folder();
+        self.spawn_file_export(ctx, "Screenshot", file_name, "png", folder, move |out| {
+            let image = image_rx
+                .recv_timeout(Duration::from_secs(20))
+                .map_err(|_| std::io::Error::other("the window could not be captured"))?;
+            let cropped = if whole { (*image).clone() } else { crate::export::png::crop(&image, rect, ppp) };
+            let scaled = crate::export::png::scale(&cropped, factor);
+            if scaled.width() == 0 || scaled.height() == 0 {
+                return Err(std::io::Error::other("the screenshot is empty"));
+            }
+            let png = crate::export::png::encode(&scaled).map_err(std::io::Error::other)?;
+            std::io::Write::write_all(out, &png)
         });
-        match spawned {
-            Ok(_) => self.exports.push(("Screenshot", rx)),
-            Err(e) => self.show_message(format!("Could not start the screenshot export: {e}")),
-        }
     }
 
     /// Writes a table of the current view (entity, time range, listed documents) as CSV or
@@ -636,19 +616,22 @@ impl KhabarApp {
         let corpus_name = self.corpus.display_name().unwrap_or_else(|| "khabar".to_owned());
         let stem = crate::export::png::default_file_name(&corpus_name, what.name(), chrono::Local::now());
         let file_name = format!("{}.{}", stem.trim_end_matches(".png"), format.extension());
-        self.spawn_file_export(ctx, "Table", file_name, format.extension(), move |out| {
+        let folder = crate::export::dialog::tables_folder();
+        self.spawn_file_export(ctx, "Table", file_name, format.extension(), folder, move |out| {
             crate::index::table::write_table(&analyzed, what, &filter, format, out)
         });
     }
 
-    /// Asks where to save `file_name` and writes it with `write` on a helper thread (atomically:
-    /// a failed export leaves nothing half-written); the outcome shows in the status bar.
+    /// Asks where to save `file_name` (a save dialog, else `folder`) and writes it with `write`
+    /// on a helper thread (atomically: a failed export leaves nothing half-written); the
+    /// outcome shows in the status bar.
     fn spawn_file_export(
         &mut self,
         ctx: &egui::Context,
         what: &'static str,
         file_name: String,
         extension: &'static str,
+        folder: PathBuf,
         write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()> + Send + 'static,
     ) {
         use crate::export::dialog::{ExportOutcome, SaveTarget, ask_save_path, write_atomically};
@@ -656,8 +639,7 @@ impl KhabarApp {
         let notify = ctx.clone();
         let spawned = std::thread::Builder::new().name("khabar-export".into()).spawn(move || {
             let title = format!("Export {}", what.to_lowercase());
-            let target =
-                ask_save_path(&title, &crate::export::dialog::tables_folder(), &file_name, extension);
+            let target = ask_save_path(&title, &folder, &file_name, extension);
             let outcome = match target.path().map(|p| p.to_path_buf()) {
                 None => ExportOutcome::Cancelled,
                 Some(path) => match (write_atomically(&path, write), target) {
@@ -1138,7 +1120,8 @@ impl KhabarApp {
         let stem = crate::export::png::default_file_name(&corpus_name, "notes", chrono::Local::now());
         let extension = if markdown { "md" } else { "csv" };
         let file_name = format!("{}.{extension}", stem.trim_end_matches(".png"));
-        self.spawn_file_export(ctx, "Notes", file_name, extension, move |out| {
+        let folder = crate::export::dialog::tables_folder();
+        self.spawn_file_export(ctx, "Notes", file_name, extension, folder, move |out| {
             let cite = |path: &str| {
                 citations.get(path).cloned().unwrap_or_else(|| crate::index::workspace::Citation {
                     title: String::new(),
