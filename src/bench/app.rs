@@ -102,10 +102,7 @@ impl fmt::Display for AppBench {
 
 /// Peak resident memory of this process (VmHWM), in MB.
 fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
+    super::proc_status_kb("VmHWM").map(|kb| kb as f64 / 1024.0)
 }
 
 /// Opens `path` in a headless app and measures until the analysis is done (or `timeout`).

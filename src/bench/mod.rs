@@ -41,6 +41,14 @@ pub fn process_cpu_seconds() -> Option<f64> {
     Some((utime + stime) / clock_ticks())
 }
 
+/// A kB field of `/proc/self/status` ("VmRSS", "VmHWM", …) of this process (Linux; `None`
+/// elsewhere).
+pub fn proc_status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.strip_prefix(field).is_some_and(|rest| rest.starts_with(':')))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// Clock ticks per second of `/proc` times (USER_HZ, 100 on every Linux in practice).
 fn clock_ticks() -> f64 {
     100.0
@@ -49,6 +57,14 @@ fn clock_ticks() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_fields_are_read_by_exact_name() {
+        let rss = proc_status_kb("VmRSS").expect("Linux /proc");
+        let peak = proc_status_kb("VmHWM").expect("Linux /proc");
+        assert!(rss > 0 && peak >= rss / 2);
+        assert_eq!(proc_status_kb("VmRS"), None, "a prefix of a field name is not the field");
+    }
 
     #[test]
     fn cpu_time_grows_while_working() {

@@ -23,10 +23,7 @@ fn ms(d: Duration) -> f64 {
 
 /// Resident memory of this process in bytes (Linux), if known.
 fn rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+    crate::bench::proc_status_kb("VmRSS").map(|kb| kb * 1024)
 }
 
 /// Time of one `hb-shape` process shaping `copies` copies of the paragraphs (one per line)

@@ -34,10 +34,7 @@ fn trace_memory(stage: &str) {
     if std::env::var_os("KHABAR_TRACE_MEMORY").is_none() {
         return;
     }
-    let rss = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.to_owned()))
-        .unwrap_or_default();
+    let rss = crate::bench::proc_status_kb("VmRSS").map_or("?".to_owned(), |kb| format!("{} MB", kb / 1024));
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let t = START.get_or_init(std::time::Instant::now).elapsed();
     eprintln!("{:8.3} s  memory at {stage}: {rss}", t.as_secs_f64());
