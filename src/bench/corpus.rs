@@ -164,7 +164,7 @@ pub fn bench_corpus(root: &Path, options: &BenchOptions) -> anyhow::Result<Corpu
     let t = Clock::start();
     let mut cache = AnalysisCache::open(&cache_file);
     for (d, a) in docs.iter().zip(&analyses) {
-        cache.insert(d, a);
+        cache.insert(d, d.text_hash, a);
     }
     cache.save()?;
     let cache_bytes = std::fs::metadata(&cache_file).map(|m| m.len()).unwrap_or(0);
@@ -199,7 +199,9 @@ pub fn bench_corpus(root: &Path, options: &BenchOptions) -> anyhow::Result<Corpu
     let t = Clock::start();
     let mut cache = AnalysisCache::open(&cache_file);
     let cancel = AtomicBool::new(false);
-    let run = analyze_with_cache(&docs, &mut cache, &CacheRun { progress: None, cancel: Some(&cancel) });
+    let text_of = |i: usize| docs.get(i).and_then(|d| d.text_or_read());
+    let run =
+        analyze_with_cache(&docs, text_of, &mut cache, &CacheRun { progress: None, cancel: Some(&cancel) });
     stages.push(Stage {
         name: "cached reopen",
         seconds: t.wall(),

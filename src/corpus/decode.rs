@@ -54,6 +54,16 @@ impl DecodeError {
     }
 }
 
+/// The static name of an encoding given by name ("UTF-8", "windows-1256", …), as
+/// [`crate::corpus::Document::encoding`] holds it; "" stays "" (unknown). `None` for a name
+/// that is not an encoding.
+pub fn encoding_name(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        return Some("");
+    }
+    Encoding::for_label(name.as_bytes()).map(|e| e.name())
+}
+
 /// Detects the encoding of `bytes` and decodes them (see the module doc for the rules).
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if bytes.is_empty() {

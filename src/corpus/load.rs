@@ -49,6 +49,9 @@ pub fn load_file(entry: &FileEntry, options: &CorpusOptions) -> Result<Document,
     }
     let mut doc = load_bytes(&bytes, &entry.path, &entry.rel_path)?;
     doc.modified = entry.modified;
+    if !options.keep_text {
+        doc.release_text();
+    }
     Ok(doc)
 }
 
@@ -76,6 +79,8 @@ pub fn load_bytes(bytes: &[u8], path: &Path, rel_path: &str) -> Result<Document,
         warnings: decoded.warnings,
         bytes: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
         modified: None,
+        text_hash: super::hash64(decoded.text.as_bytes()),
+        chars: decoded.text.chars().count(),
         text: decoded.text.into(),
     })
 }

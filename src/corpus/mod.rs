@@ -75,7 +75,17 @@ pub struct Document {
     /// Decoded text of the whole file (BOM removed, header included). All offsets
     /// (entities, times, highlights) are code points into this string. Shared (`Arc`), so the
     /// corpus model and the lists hold one copy of each text.
+    ///
+    /// Empty when the text was released to save memory (the app loads with
+    /// [`CorpusOptions::keep_text`] off, so a 500 MB corpus does not sit in RAM): then
+    /// [`Document::read_text`] reads and decodes the file again. A loaded document is never
+    /// empty (an empty file is a [`FileProblem`]).
     pub text: std::sync::Arc<str>,
+    /// [`hash64`] of the decoded text: the content hash the analysis cache keys on, and what
+    /// tells whether a re-read gives the text the analysis was made from.
+    pub text_hash: u64,
+    /// Length of the decoded text in code points.
+    pub chars: usize,
     /// Code-point offset where the body starts (after the header, if any).
     pub body_start: usize,
     /// Publication date from the header; `None` when there is no header.
@@ -90,6 +100,83 @@ pub struct Document {
     pub bytes: u64,
     /// Modification time, when the file system gives one.
     pub modified: Option<SystemTime>,
+}
+
+impl Document {
+    /// True when [`Document::text`] holds the text (it was not released).
+    pub fn has_text(&self) -> bool {
+        !self.text.is_empty()
+    }
+
+    /// Drops the text from memory (it can be read again with [`Document::read_text`]).
+    pub fn release_text(&mut self) {
+        self.text = Arc::from("");
+    }
+
+    /// The text: the one in memory, else the file read and decoded again (through `reader`,
+    /// the same seam the loader uses). [`TextRead::changed`] says whether the file no longer
+    /// holds the text the document was loaded from (its offsets may not fit then).
+    pub fn read_text(&self, reader: &dyn FileReader) -> Result<TextRead, String> {
+        if self.has_text() {
+            return Ok(TextRead { text: self.text.clone(), changed: false });
+        }
+        let bytes =
+            reader.read(&self.path, DEFAULT_MAX_FILE_BYTES.max(self.bytes)).map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound => {
+                    "the file is gone (deleted or moved since it was opened)".to_string()
+                }
+                io::ErrorKind::PermissionDenied => {
+                    "the file can no longer be read: permission denied".to_string()
+                }
+                _ => format!("the file can no longer be read: {e}"),
+            })?;
+        let decoded = decode::decode(&bytes)
+            .map_err(|e| format!("the file is no longer readable text: {}", e.reason()))?;
+        let text: Arc<str> = decoded.text.into();
+        let changed = hash64(text.as_bytes()) != self.text_hash;
+        Ok(TextRead { text, changed })
+    }
+
+    /// [`Document::read_text`] with the default file reader; `None` when the file cannot be
+    /// read (the reason is dropped: passes over the corpus treat it as an empty text).
+    pub fn text_or_read(&self) -> Option<Arc<str>> {
+        self.read_text(&FsReader).ok().map(|r| r.text)
+    }
+}
+
+/// A document's text as [`Document::read_text`] gives it.
+#[derive(Clone, Debug)]
+pub struct TextRead {
+    pub text: Arc<str>,
+    /// The file changed since the document was loaded (another text than [`Document::text_hash`]).
+    pub changed: bool,
+}
+
+/// A fast 64-bit hash (multiply-rotate over 8-byte words, final avalanche): content hashes of
+/// texts and checksums of cache files. Not cryptographic: it detects changes, not attacks.
+pub fn hash64(data: &[u8]) -> u64 {
+    const P1: u64 = 0x9E37_79B9_7F4A_7C15;
+    const P2: u64 = 0xC2B2_AE3D_27D4_EB4F;
+    let mut h: u64 = 0x243F_6A88_85A3_08D3 ^ (data.len() as u64).wrapping_mul(P2);
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(P1).rotate_left(31);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        for (d, s) in w.iter_mut().zip(rest) {
+            *d = *s;
+        }
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(P1).rotate_left(31);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(P2);
+    h ^= h >> 29;
+    h = h.wrapping_mul(P1);
+    h ^ (h >> 32)
 }
 
 /// A file that could not be loaded, with the reason shown to the user.
@@ -157,11 +244,19 @@ pub struct CorpusOptions {
     /// Called (from the loading thread) after every event sent by a [`LoadJob`]; the GUI passes
     /// a closure that requests a repaint.
     pub notify: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// Keep each document's text in memory (default). The app turns it off: documents then
+    /// carry their metadata only and [`Document::read_text`] reads a text when it is needed.
+    pub keep_text: bool,
 }
 
 impl Default for CorpusOptions {
     fn default() -> Self {
-        CorpusOptions { max_file_bytes: DEFAULT_MAX_FILE_BYTES, reader: Arc::new(FsReader), notify: None }
+        CorpusOptions {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            reader: Arc::new(FsReader),
+            notify: None,
+            keep_text: true,
+        }
     }
 }
 
@@ -170,6 +265,7 @@ impl fmt::Debug for CorpusOptions {
         f.debug_struct("CorpusOptions")
             .field("max_file_bytes", &self.max_file_bytes)
             .field("notify", &self.notify.is_some())
+            .field("keep_text", &self.keep_text)
             .finish_non_exhaustive()
     }
 }
@@ -182,6 +278,12 @@ impl CorpusOptions {
 
     pub fn with_reader(mut self, reader: Arc<dyn FileReader>) -> Self {
         self.reader = reader;
+        self
+    }
+
+    /// Releases each text after loading (see [`CorpusOptions::keep_text`]).
+    pub fn without_text(mut self) -> Self {
+        self.keep_text = false;
         self
     }
 

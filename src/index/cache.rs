@@ -12,18 +12,22 @@
 //!
 //! ```text
 //! "KHABARAC"  u32 schema  u64 analyzer  u64 payload length  u64 payload checksum  payload
-//! payload = varint count, then per entry: path, size, mtime, content hash, analysis blob
+//! payload = varint count, then per entry: path, size, mtime, content hash, document metadata,
+//!           analysis blob
 //! ```
 //!
 //! A file with another schema or analyzer version (the analyzer version hashes the crate
 //! version, the embedded model and tables, and the running executable's size and mtime, so any
 //! rebuild of the analyser invalidates it), a bad checksum or a truncated payload is dropped
-//! and rebuilt; [`AnalysisCache::status`] says why. Mention and time texts are not stored when
-//! they equal the document's characters `start..end` (they always should); they are cut from
-//! the text again on load.
+//! and rebuilt; [`AnalysisCache::status`] says why.
+//!
+//! Entries are self-contained: the document metadata (title, date, encoding, length) lists a
+//! file whose size and mtime are unchanged without reading it ([`AnalysisCache::document`]),
+//! and the analysis blob holds its span texts (each distinct one once), so decoding needs no
+//! text. The app keeps texts on disk; a reopened corpus reads none until one is shown.
 //!
 //! Schema history: v1 (kept as the fixture `tests/fixtures/cache-v1/`) had no content hashes;
-//! v2 is the current layout.
+//! v2 cut span texts from the document text; v3 is the current layout.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -43,37 +47,12 @@ use crate::extract::{
 /// Magic bytes at the start of a cache file.
 pub const MAGIC: &[u8; 8] = b"KHABARAC";
 /// Current layout version.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 /// Bump when the analysis changes in a way the analyzer fingerprint would not notice.
 const ANALYZER_REVISION: u32 = 1;
 const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 8;
 
-/// A fast 64-bit hash (multiply-rotate over 8-byte words, final avalanche) used for content
-/// hashes and the payload checksum. Not cryptographic: it detects changes, not attacks.
-pub fn hash64(data: &[u8]) -> u64 {
-    const P1: u64 = 0x9E37_79B9_7F4A_7C15;
-    const P2: u64 = 0xC2B2_AE3D_27D4_EB4F;
-    let mut h: u64 = 0x243F_6A88_85A3_08D3 ^ (data.len() as u64).wrapping_mul(P2);
-    let mut chunks = data.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(P1).rotate_left(31);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        for (d, s) in w.iter_mut().zip(rest) {
-            *d = *s;
-        }
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(P1).rotate_left(31);
-    }
-    h ^= h >> 33;
-    h = h.wrapping_mul(P2);
-    h ^= h >> 29;
-    h = h.wrapping_mul(P1);
-    h ^ (h >> 32)
-}
+pub use crate::corpus::hash64;
 
 /// The analyzer fingerprint stored in every cache file.
 pub fn analyzer_version() -> u64 {
@@ -124,9 +103,10 @@ pub fn cache_path_for(roots: &[PathBuf]) -> PathBuf {
     cache_folder().join(format!("{}.cache", crate::app_dirs::corpus_key(roots)))
 }
 
-/// The content hash of a document (its decoded text; the header date is part of it).
+/// The content hash of a document (its decoded text; the header date is part of it),
+/// computed when the document was loaded.
 pub fn content_hash(doc: &Document) -> u64 {
-    hash64(doc.text.as_bytes())
+    doc.text_hash
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,6 +114,8 @@ struct Entry {
     size: u64,
     mtime: Option<(u64, u32)>,
     hash: u64,
+    /// The document's metadata ([`encode_document`]): lists it without reading the file.
+    meta: Vec<u8>,
     blob: Vec<u8>,
     used: bool,
 }
@@ -195,12 +177,36 @@ impl AnalysisCache {
     }
 
     /// The cached analysis of `doc`, if its entry is still valid (size and mtime unchanged,
-    /// else same content hash). Marks the entry as used.
+    /// else the same content hash as the document's text). Marks the entry as used.
     pub fn get(&mut self, doc: &Document) -> Option<DocumentAnalysis> {
         let key = key_of(doc);
-        let found = lookup(self.entries.get(&key)?, doc)?;
-        let (analysis, refreshed) = found;
-        if let Some(e) = self.entries.get_mut(&key) {
+        let entry = self.entries.get(&key)?;
+        let same_stat = same_stat(entry, doc);
+        if !same_stat && entry.hash != doc.text_hash {
+            return None;
+        }
+        let analysis = decode_analysis(&entry.blob)?;
+        self.mark_used(&key, doc, !same_stat);
+        Some(analysis)
+    }
+
+    /// The document at `entry` as the cache last saw it (metadata only, text released), when
+    /// the file's size and mtime are unchanged: a reopened corpus is listed without reading it.
+    pub fn document(&self, entry: &crate::corpus::FileEntry) -> Option<Document> {
+        let e = self.entries.get(entry.path.to_string_lossy().as_ref())?;
+        let mtime = entry.modified.and_then(epoch);
+        if e.size != entry.bytes || mtime.is_none() || e.mtime != mtime {
+            return None;
+        }
+        let mut doc = decode_document(&e.meta, &entry.path, &entry.rel_path)?;
+        doc.bytes = entry.bytes;
+        doc.modified = entry.modified;
+        doc.text_hash = e.hash;
+        Some(doc)
+    }
+
+    fn mark_used(&mut self, key: &str, doc: &Document, refreshed: bool) {
+        if let Some(e) = self.entries.get_mut(key) {
             e.used = true;
             if refreshed {
                 e.size = doc.bytes;
@@ -208,16 +214,17 @@ impl AnalysisCache {
                 self.dirty = true;
             }
         }
-        Some(analysis)
     }
 
-    /// Stores the analysis of `doc` (replacing any older entry).
-    pub fn insert(&mut self, doc: &Document, analysis: &DocumentAnalysis) {
+    /// Stores the analysis of `doc` (replacing any older entry); `text_hash` is the hash of
+    /// the text it was made from.
+    pub fn insert(&mut self, doc: &Document, text_hash: u64, analysis: &DocumentAnalysis) {
         let entry = Entry {
             size: doc.bytes,
             mtime: doc.modified.and_then(epoch),
-            hash: content_hash(doc),
-            blob: encode_analysis(analysis, &doc.text),
+            hash: text_hash,
+            meta: encode_document(doc),
+            blob: encode_analysis(analysis),
             used: true,
         };
         self.entries.insert(key_of(doc), entry);
@@ -254,6 +261,7 @@ impl AnalysisCache {
                 None => payload.push(0),
             }
             payload.extend_from_slice(&e.hash.to_le_bytes());
+            put_bytes(&mut payload, &e.meta);
             put_bytes(&mut payload, &e.blob);
         }
         let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
@@ -273,14 +281,10 @@ fn key_of(doc: &Document) -> String {
     doc.path.to_string_lossy().into_owned()
 }
 
-/// Checks an entry against a document: the analysis, and whether size/mtime must be refreshed.
-fn lookup(e: &Entry, doc: &Document) -> Option<(DocumentAnalysis, bool)> {
+/// True when the file still has the size and mtime the entry was made with.
+fn same_stat(e: &Entry, doc: &Document) -> bool {
     let mtime = doc.modified.and_then(epoch);
-    let same_stat = e.size == doc.bytes && mtime.is_some() && e.mtime == mtime;
-    if !same_stat && e.hash != content_hash(doc) {
-        return None;
-    }
-    decode_analysis(&e.blob, &doc.text).map(|a| (a, !same_stat))
+    e.size == doc.bytes && mtime.is_some() && e.mtime == mtime
 }
 
 fn status_message(e: &OpenError) -> String {
@@ -375,8 +379,9 @@ fn parse_payload(payload: &[u8]) -> Option<HashMap<String, Entry>> {
             _ => return None,
         };
         let hash = r.u64()?;
+        let meta = r.bytes()?.to_vec();
         let blob = r.bytes()?.to_vec();
-        entries.insert(key, Entry { size, mtime, hash, blob, used: false });
+        entries.insert(key, Entry { size, mtime, hash, meta, blob, used: false });
     }
     (r.pos == payload.len()).then_some(entries)
 }
@@ -471,24 +476,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Byte offsets of every char of a text, plus its length (code point → byte).
-struct CharOffsets(Vec<usize>);
-
-impl CharOffsets {
-    fn new(text: &str) -> Self {
-        let mut v: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        v.push(text.len());
-        CharOffsets(v)
-    }
-
-    fn slice<'t>(&self, text: &'t str, start: usize, end: usize) -> Option<&'t str> {
-        if start > end {
-            return None;
-        }
-        text.get(*self.0.get(start)?..*self.0.get(end)?)
-    }
-}
-
 fn entity_code(k: EntityType) -> u8 {
     match k {
         EntityType::Person => 0,
@@ -527,47 +514,110 @@ fn timex_kind(c: u8) -> Option<TimexType> {
     })
 }
 
-/// A span's text: flag 0 when it equals the document's chars `start..end`, else 1 + the text.
-fn put_span_text(out: &mut Vec<u8>, offsets: &CharOffsets, text: &str, start: usize, end: usize, s: &str) {
-    if offsets.slice(text, start, end) == Some(s) {
-        out.push(0);
-    } else {
-        out.push(1);
-        put_bytes(out, s.as_bytes());
+/// Encodes what lists a document without its text: title, header date, body start, encoding,
+/// length, load warnings.
+pub fn encode_document(doc: &Document) -> Vec<u8> {
+    let mut out = Vec::with_capacity(doc.title.len() + 32);
+    put_bytes(&mut out, doc.title.as_bytes());
+    match doc.published {
+        Some(d) => {
+            out.push(1);
+            put_bytes(&mut out, d.format("%Y-%m-%d").to_string().as_bytes());
+        }
+        None => out.push(0),
+    }
+    put_varint(&mut out, doc.body_start as u64);
+    put_varint(&mut out, doc.chars as u64);
+    put_bytes(&mut out, doc.encoding.as_bytes());
+    put_varint(&mut out, doc.warnings.len() as u64);
+    for w in &doc.warnings {
+        put_bytes(&mut out, w.as_bytes());
+    }
+    out
+}
+
+/// Decodes [`encode_document`] into a document without text (size, mtime and hash are the
+/// caller's); `None` on any inconsistency.
+pub fn decode_document(meta: &[u8], path: &Path, rel_path: &str) -> Option<Document> {
+    let mut r = Reader { bytes: meta, pos: 0 };
+    let title = r.string()?;
+    let published = match r.byte()? {
+        0 => None,
+        1 => Some(NaiveDate::parse_from_str(&r.string()?, "%Y-%m-%d").ok()?),
+        _ => return None,
+    };
+    let body_start = r.usize()?;
+    let chars = r.usize()?;
+    let encoding = crate::corpus::decode::encoding_name(&r.string()?)?;
+    let n = r.count()?;
+    let mut warnings = Vec::with_capacity(n);
+    for _ in 0..n {
+        warnings.push(r.string()?);
+    }
+    (r.pos == meta.len()).then(|| Document {
+        path: path.to_path_buf(),
+        rel_path: rel_path.to_string(),
+        text: std::sync::Arc::from(""),
+        text_hash: 0,
+        chars,
+        body_start,
+        published,
+        title,
+        encoding,
+        warnings,
+        bytes: 0,
+        modified: None,
+    })
+}
+
+/// The distinct span texts of one analysis (a name mentioned five times is stored once).
+#[derive(Default)]
+struct SpanTable<'a> {
+    texts: Vec<&'a str>,
+}
+
+impl<'a> SpanTable<'a> {
+    fn index_of(&mut self, s: &'a str) -> usize {
+        match self.texts.iter().position(|t| *t == s) {
+            Some(i) => i,
+            None => {
+                self.texts.push(s);
+                self.texts.len() - 1
+            }
+        }
     }
 }
 
-fn get_span_text(
-    r: &mut Reader,
-    offsets: &CharOffsets,
-    text: &str,
-    start: usize,
-    end: usize,
-) -> Option<String> {
-    match r.byte()? {
-        0 => offsets.slice(text, start, end).map(str::to_string),
-        1 => r.string(),
-        _ => None,
+/// Encodes an analysis compactly and self-contained (decoding needs no text: a reopened
+/// corpus is listed and explored without reading its files). Span texts are stored once
+/// per analysis in a table, mentions refer to them by index.
+pub fn encode_analysis(a: &DocumentAnalysis) -> Vec<u8> {
+    let mut table = SpanTable::default();
+    let entity_spans: Vec<usize> = a.entities.iter().map(|m| table.index_of(&m.text)).collect();
+    let time_spans: Vec<usize> = a.times.iter().map(|t| table.index_of(&t.text)).collect();
+    let mut out = Vec::with_capacity(
+        16 + table.texts.iter().map(|t| t.len() + 1).sum::<usize>()
+            + a.entities.len() * 5
+            + a.times.len() * 16
+            + a.sentences.len() * 4,
+    );
+    put_varint(&mut out, table.texts.len() as u64);
+    for t in &table.texts {
+        put_bytes(&mut out, t.as_bytes());
     }
-}
-
-/// Encodes an analysis compactly; texts equal to the document's characters are left out.
-pub fn encode_analysis(a: &DocumentAnalysis, text: &str) -> Vec<u8> {
-    let offsets = CharOffsets::new(text);
-    let mut out = Vec::with_capacity(16 + a.entities.len() * 5 + a.times.len() * 16 + a.sentences.len() * 4);
     put_varint(&mut out, a.entities.len() as u64);
-    for m in &a.entities {
+    for (m, span) in a.entities.iter().zip(entity_spans) {
         put_varint(&mut out, m.start as u64);
         put_varint(&mut out, m.end.saturating_sub(m.start) as u64);
         out.push(entity_code(m.kind));
-        put_span_text(&mut out, &offsets, text, m.start, m.end, &m.text);
+        put_varint(&mut out, span as u64);
     }
     put_varint(&mut out, a.times.len() as u64);
-    for t in &a.times {
+    for (t, span) in a.times.iter().zip(time_spans) {
         put_varint(&mut out, t.start as u64);
         put_varint(&mut out, t.end.saturating_sub(t.start) as u64);
         out.push(timex_code(t.kind));
-        put_span_text(&mut out, &offsets, text, t.start, t.end, &t.text);
+        put_varint(&mut out, span as u64);
         put_bytes(&mut out, t.value.as_bytes());
     }
     match &a.published_inferred {
@@ -593,17 +643,21 @@ pub fn encode_analysis(a: &DocumentAnalysis, text: &str) -> Vec<u8> {
     out
 }
 
-/// Decodes [`encode_analysis`] against the same text; `None` on any inconsistency.
-pub fn decode_analysis(blob: &[u8], text: &str) -> Option<DocumentAnalysis> {
-    let offsets = CharOffsets::new(text);
+/// Decodes [`encode_analysis`]; `None` on any inconsistency.
+pub fn decode_analysis(blob: &[u8]) -> Option<DocumentAnalysis> {
     let mut r = Reader { bytes: blob, pos: 0 };
+    let n = r.count()?;
+    let mut spans: Vec<String> = Vec::with_capacity(n);
+    for _ in 0..n {
+        spans.push(r.string()?);
+    }
     let n = r.count()?;
     let mut entities = Vec::with_capacity(n);
     for _ in 0..n {
         let start = r.usize()?;
         let end = start.checked_add(r.usize()?)?;
         let kind = entity_kind(r.byte()?)?;
-        let text = get_span_text(&mut r, &offsets, text, start, end)?;
+        let text = spans.get(r.usize()?)?.clone();
         entities.push(EntityMention { start, end, text, kind });
     }
     let n = r.count()?;
@@ -612,7 +666,7 @@ pub fn decode_analysis(blob: &[u8], text: &str) -> Option<DocumentAnalysis> {
         let start = r.usize()?;
         let end = start.checked_add(r.usize()?)?;
         let kind = timex_kind(r.byte()?)?;
-        let span = get_span_text(&mut r, &offsets, text, start, end)?;
+        let span = spans.get(r.usize()?)?.clone();
         let value = r.string()?;
         times.push(TimeExpression { start, end, text: span, kind, value });
     }
@@ -672,76 +726,94 @@ pub struct CachedAnalyses {
     pub status: Option<String>,
 }
 
+/// How one document's analysis was found.
+enum Found {
+    /// From the cache; `true` when its size/mtime must be refreshed (same content).
+    Cached(DocumentAnalysis, bool),
+    /// Analysed now, from the text with this hash.
+    Fresh(DocumentAnalysis, u64),
+    /// Not analysed (cancelled, or the text could not be read).
+    Skipped,
+}
+
 /// Analyses `docs` (in parallel, rayon), taking every valid analysis from `cache` and storing
-/// the new ones in it. Call [`AnalysisCache::save`] afterwards (and
-/// [`AnalysisCache::prune_unused`] first when `docs` is the whole corpus).
-pub fn analyze_with_cache(docs: &[Document], cache: &mut AnalysisCache, run: &CacheRun) -> CachedAnalyses {
+/// the new ones in it. `text_of(i)` gives the text of `docs[i]` (in memory or read again from
+/// disk; `None` when it cannot be read: that document gets an empty analysis); it is called
+/// only for documents the cache cannot answer from their size and mtime, at most once each.
+/// Call [`AnalysisCache::save`] afterwards (and [`AnalysisCache::prune_unused`] first when
+/// `docs` is the whole corpus).
+pub fn analyze_with_cache<F>(
+    docs: &[Document],
+    text_of: F,
+    cache: &mut AnalysisCache,
+    run: &CacheRun,
+) -> CachedAnalyses
+where
+    F: Fn(usize) -> Option<std::sync::Arc<str>> + Sync,
+{
     let total = docs.len();
     let done = AtomicUsize::new(0);
-    let report = |n: usize| {
-        let d = done.fetch_add(n, Ordering::Relaxed) + n;
+    let report = || {
+        let d = done.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(p) = run.progress {
             p(d, total);
         }
     };
     let cancelled = || run.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
 
-    // 1. look up (parallel: hashing and decoding are the work)
     let entries = &cache.entries;
-    let looked_up: Vec<Option<(DocumentAnalysis, bool)>> = docs
+    let found: Vec<Found> = docs
         .par_iter()
-        .map(|d| {
-            let found = entries.get(&key_of(d)).and_then(|e| lookup(e, d));
-            if found.is_some() {
-                report(1);
+        .enumerate()
+        .map(|(i, d)| {
+            let entry = entries.get(&key_of(d));
+            if let Some(e) = entry.filter(|e| same_stat(e, d))
+                && let Some(a) = decode_analysis(&e.blob)
+            {
+                report();
+                return Found::Cached(a, false);
             }
-            found
+            if cancelled() {
+                return Found::Skipped;
+            }
+            let Some(text) = text_of(i) else {
+                report();
+                return Found::Skipped;
+            };
+            let hash = hash64(text.as_bytes());
+            if let Some(e) = entry.filter(|e| e.hash == hash)
+                && let Some(a) = decode_analysis(&e.blob)
+            {
+                report();
+                return Found::Cached(a, true);
+            }
+            let a = analyze_document(&text, d.published);
+            report();
+            Found::Fresh(a, hash)
         })
         .collect();
 
-    // 2. analyse the misses
-    let fresh: Vec<Option<DocumentAnalysis>> = docs
-        .par_iter()
-        .zip(&looked_up)
-        .map(|(d, found)| {
-            if found.is_some() || cancelled() {
-                return None;
-            }
-            let a = analyze_document(&d.text, d.published);
-            report(1);
-            Some(a)
-        })
-        .collect();
-
-    // 3. store and collect
     let mut out = CachedAnalyses { status: cache.status.clone(), ..Default::default() };
     out.analyses.reserve(total);
-    for ((d, found), new) in docs.iter().zip(looked_up).zip(fresh) {
-        match (found, new) {
-            (Some((a, refreshed)), _) => {
-                if let Some(e) = cache.entries.get_mut(&key_of(d)) {
-                    e.used = true;
-                    if refreshed {
-                        e.size = d.bytes;
-                        e.mtime = d.modified.and_then(epoch);
-                        cache.dirty = true;
-                    }
-                }
+    for (d, found) in docs.iter().zip(found) {
+        match found {
+            Found::Cached(a, refreshed) => {
+                cache.mark_used(&key_of(d), d, refreshed);
                 out.hits += 1;
                 out.analyses.push(a);
             }
-            (None, Some(a)) => {
-                cache.insert(d, &a);
+            Found::Fresh(a, hash) => {
+                cache.insert(d, hash, &a);
                 out.analysed += 1;
                 out.analyses.push(a);
             }
-            (None, None) => {
+            Found::Skipped => {
                 out.skipped += 1;
                 out.analyses.push(DocumentAnalysis::default());
             }
         }
     }
-    out.cancelled = out.skipped > 0;
+    out.cancelled = cancelled() && out.skipped > 0;
     out
 }
 
@@ -831,34 +903,102 @@ mod tests {
         d
     }
 
+    /// [`analyze_with_cache`] with the texts in memory or read from disk.
+    fn analyze(docs: &[Document], cache: &mut AnalysisCache, run: &CacheRun) -> CachedAnalyses {
+        analyze_with_cache(docs, |i| docs.get(i).and_then(|d| d.text_or_read()), cache, run)
+    }
+
     const A: &str = " date 2024-03-01\nاستقبل الرئيس فلاديمير بوتين في موسكو يوم الأحد وزير الخارجية.";
     const B: &str = "قال متحدث باسم وزارة الخارجية الفرنسية في باريس أمس إن الاجتماع سيعقد في 5 أيار 2025.";
 
     #[test]
-    fn blobs_round_trip_against_the_text() {
+    fn blobs_round_trip_without_the_text() {
         for text in [A, B, "", "x"] {
             let a = analyze_document(text, None);
-            let blob = encode_analysis(&a, text);
-            assert_eq!(decode_analysis(&blob, text), Some(a.clone()));
+            let blob = encode_analysis(&a);
+            assert_eq!(decode_analysis(&blob), Some(a.clone()));
             // a truncated or extended blob is refused, never misread
             if !blob.is_empty() {
-                assert_eq!(decode_analysis(&blob[..blob.len() - 1], text), None);
+                assert_eq!(decode_analysis(&blob[..blob.len() - 1]), None);
             }
             let mut longer = blob.clone();
             longer.push(0);
-            assert_eq!(decode_analysis(&longer, text), None);
+            assert_eq!(decode_analysis(&longer), None);
         }
     }
 
     #[test]
-    fn mention_texts_that_differ_from_the_span_are_stored() {
-        let text = "abc def";
-        let a = DocumentAnalysis {
-            entities: vec![EntityMention { start: 0, end: 3, text: "zzz".into(), kind: EntityType::Misc }],
+    fn repeated_mention_texts_are_stored_once_and_restored_each() {
+        let mention = |start: usize, text: &str| EntityMention {
+            start,
+            end: start + text.chars().count(),
+            text: text.into(),
+            kind: EntityType::Person,
+        };
+        let name = "فلاديمير بوتين";
+        let once = DocumentAnalysis { entities: vec![mention(0, name)], ..Default::default() };
+        let thrice = DocumentAnalysis {
+            entities: vec![mention(0, name), mention(40, name), mention(90, name)],
             sentences: vec![4..7, 0..3],
             ..Default::default()
         };
-        assert_eq!(decode_analysis(&encode_analysis(&a, text), text), Some(a));
+        let blob = encode_analysis(&thrice);
+        assert!(blob.len() < encode_analysis(&once).len() + 2 * (name.len() / 2), "{}", blob.len());
+        assert_eq!(decode_analysis(&blob), Some(thrice));
+    }
+
+    #[test]
+    fn a_cached_document_is_listed_without_reading_while_its_stat_is_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.cache");
+        let mut d = doc(dir.path(), "a.txt", A);
+        d.warnings.push("no byte-order mark: decoded as windows-1256".into());
+        let mut cache = AnalysisCache::open(&file);
+        analyze(std::slice::from_ref(&d), &mut cache, &CacheRun::default());
+        cache.save().unwrap();
+        let cache = AnalysisCache::open(&file);
+        let entry = crate::corpus::FileEntry {
+            path: d.path.clone(),
+            rel_path: d.rel_path.clone(),
+            bytes: d.bytes,
+            modified: d.modified,
+        };
+        let listed = cache.document(&entry).unwrap();
+        assert!(!listed.has_text());
+        let mut expected = d.clone();
+        expected.release_text();
+        assert_eq!(format!("{listed:?}"), format!("{expected:?}"));
+        // its text is read again on demand, and is the one it was analysed from
+        let read = listed.read_text(&crate::corpus::FsReader).unwrap();
+        assert_eq!((read.text.as_ref(), read.changed), (A, false));
+        // touched: no longer trusted without reading
+        let touched =
+            crate::corpus::FileEntry { modified: d.modified.map(|t| t + Duration::from_secs(1)), ..entry };
+        assert!(cache.document(&touched).is_none());
+    }
+
+    #[test]
+    fn hits_need_no_text_and_misses_read_each_text_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.cache");
+        let mut docs = vec![doc(dir.path(), "a.txt", A), doc(dir.path(), "b.txt", B)];
+        for d in &mut docs {
+            d.release_text();
+        }
+        let reads = AtomicUsize::new(0);
+        let text_of = |i: usize| {
+            reads.fetch_add(1, Ordering::Relaxed);
+            docs.get(i).and_then(|d| d.text_or_read())
+        };
+        let mut cache = AnalysisCache::open(&file);
+        let first = analyze_with_cache(&docs, text_of, &mut cache, &CacheRun::default());
+        assert_eq!((first.analysed, reads.load(Ordering::Relaxed)), (2, 2));
+        assert_eq!(first.analyses[1], analyze_document(B, None));
+        cache.save().unwrap();
+        let mut cache = AnalysisCache::open(&file);
+        let again = analyze_with_cache(&docs, text_of, &mut cache, &CacheRun::default());
+        assert_eq!((again.hits, reads.load(Ordering::Relaxed)), (2, 2));
+        assert_eq!(again.analyses, first.analyses);
     }
 
     #[test]
@@ -867,20 +1007,20 @@ mod tests {
         let file = dir.path().join("c.cache");
         let docs = vec![doc(dir.path(), "a.txt", A), doc(dir.path(), "b.txt", B)];
         let mut cache = AnalysisCache::open(&file);
-        let first = analyze_with_cache(&docs, &mut cache, &CacheRun::default());
+        let first = analyze(&docs, &mut cache, &CacheRun::default());
         assert_eq!((first.hits, first.analysed), (0, 2));
         cache.save().unwrap();
 
         let mut cache = AnalysisCache::open(&file);
         assert_eq!(cache.status(), None);
-        let again = analyze_with_cache(&docs, &mut cache, &CacheRun::default());
+        let again = analyze(&docs, &mut cache, &CacheRun::default());
         assert_eq!((again.hits, again.analysed), (2, 0));
         assert_eq!(again.analyses, first.analyses);
 
         // b changes content: only b is analysed again
         let changed = "قال الوزير في القاهرة.";
         let docs2 = vec![docs[0].clone(), doc(dir.path(), "b.txt", changed)];
-        let third = analyze_with_cache(&docs2, &mut cache, &CacheRun::default());
+        let third = analyze(&docs2, &mut cache, &CacheRun::default());
         assert_eq!((third.hits, third.analysed), (1, 1));
         assert_eq!(third.analyses[1], analyze_document(changed, None));
     }
@@ -891,11 +1031,11 @@ mod tests {
         let file = dir.path().join("c.cache");
         let mut d = doc(dir.path(), "a.txt", A);
         let mut cache = AnalysisCache::open(&file);
-        analyze_with_cache(std::slice::from_ref(&d), &mut cache, &CacheRun::default());
+        analyze(std::slice::from_ref(&d), &mut cache, &CacheRun::default());
         cache.save().unwrap();
         d.modified = d.modified.map(|t| t + Duration::from_secs(10));
         let mut cache = AnalysisCache::open(&file);
-        let r = analyze_with_cache(std::slice::from_ref(&d), &mut cache, &CacheRun::default());
+        let r = analyze(std::slice::from_ref(&d), &mut cache, &CacheRun::default());
         assert_eq!((r.hits, r.analysed), (1, 0));
         // the new mtime is stored, so the next open trusts it without hashing
         cache.save().unwrap();
@@ -909,7 +1049,7 @@ mod tests {
         let file = dir.path().join("c.cache");
         let docs = vec![doc(dir.path(), "a.txt", A)];
         let mut cache = AnalysisCache::open(&file);
-        analyze_with_cache(&docs, &mut cache, &CacheRun::default());
+        analyze(&docs, &mut cache, &CacheRun::default());
         cache.save().unwrap();
         let good = std::fs::read(&file).unwrap();
         let mut flipped = good.clone();
@@ -925,7 +1065,7 @@ mod tests {
             let mut cache = AnalysisCache::open(&file);
             let status = cache.status().unwrap_or_default().to_string();
             assert!(status.contains("corrupt") && status.contains(why), "{status}");
-            let r = analyze_with_cache(&docs, &mut cache, &CacheRun::default());
+            let r = analyze(&docs, &mut cache, &CacheRun::default());
             assert_eq!((r.hits, r.analysed), (0, 1));
             assert_eq!(r.status.as_deref(), Some(status.as_str()));
             cache.save().unwrap();
@@ -939,7 +1079,7 @@ mod tests {
         let file = dir.path().join("c.cache");
         let docs = vec![doc(dir.path(), "a.txt", A)];
         let mut cache = AnalysisCache::open(&file);
-        analyze_with_cache(&docs, &mut cache, &CacheRun::default());
+        analyze(&docs, &mut cache, &CacheRun::default());
         cache.save().unwrap();
         let good = std::fs::read(&file).unwrap();
         let mut other = good.clone();
@@ -962,8 +1102,8 @@ mod tests {
         let docs = vec![doc(dir.path(), "a.txt", A)];
         let mut cache = AnalysisCache::open(&file);
         let status = cache.status().unwrap().to_string();
-        assert!(status.contains("old format (v1, now v2)") && status.contains("rebuilding"), "{status}");
-        let r = analyze_with_cache(&docs, &mut cache, &CacheRun::default());
+        assert!(status.contains("old format (v1, now v3)") && status.contains("rebuilding"), "{status}");
+        let r = analyze(&docs, &mut cache, &CacheRun::default());
         assert_eq!((r.hits, r.analysed), (0, 1));
         cache.save().unwrap();
         let mut reopened = AnalysisCache::open(&file);
@@ -979,7 +1119,7 @@ mod tests {
         let docs = vec![doc(dir.path(), "a.txt", A), doc(dir.path(), "b.txt", B)];
         let mut cache = AnalysisCache::open(&dir.path().join("c.cache"));
         let cancel = AtomicBool::new(true);
-        let r = analyze_with_cache(&docs, &mut cache, &CacheRun { progress: None, cancel: Some(&cancel) });
+        let r = analyze(&docs, &mut cache, &CacheRun { progress: None, cancel: Some(&cancel) });
         assert!(r.cancelled);
         assert_eq!((r.hits, r.analysed, r.skipped, r.analyses.len()), (0, 0, 2, 2));
     }
@@ -994,7 +1134,7 @@ mod tests {
             assert_eq!(t, 2);
             max.fetch_max(d, Ordering::Relaxed);
         };
-        analyze_with_cache(&docs, &mut cache, &CacheRun { progress: Some(&progress), cancel: None });
+        analyze(&docs, &mut cache, &CacheRun { progress: Some(&progress), cancel: None });
         assert_eq!(max.load(Ordering::Relaxed), 2);
     }
 
@@ -1005,10 +1145,10 @@ mod tests {
         let file = folder.join("c.cache");
         let docs = vec![doc(dir.path(), "a.txt", A), doc(dir.path(), "b.txt", B)];
         let mut cache = AnalysisCache::open(&file);
-        analyze_with_cache(&docs, &mut cache, &CacheRun::default());
+        analyze(&docs, &mut cache, &CacheRun::default());
         cache.save().unwrap();
         let mut cache = AnalysisCache::open(&file);
-        analyze_with_cache(&docs[..1], &mut cache, &CacheRun::default());
+        analyze(&docs[..1], &mut cache, &CacheRun::default());
         cache.prune_unused();
         cache.save().unwrap();
         let info = cache_files(&folder);

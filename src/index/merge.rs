@@ -159,6 +159,8 @@ pub fn document_from_record(r: DocumentJson) -> (Document, DocumentAnalysis) {
         warnings: Vec::new(),
         bytes: 0,
         modified: None,
+        text_hash: 0,
+        chars: 0,
     };
     (doc, analysis)
 }

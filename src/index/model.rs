@@ -441,6 +441,8 @@ pub(crate) mod tests {
             warnings: Vec::new(),
             bytes: text.len() as u64,
             modified: None,
+            text_hash: crate::corpus::hash64(text.as_bytes()),
+            chars: text.chars().count(),
         };
         let analysis = DocumentAnalysis {
             entities,

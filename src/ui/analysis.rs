@@ -161,7 +161,8 @@ impl AnalysisJob {
                 };
                 let run = CacheRun { progress: Some(&progress), cancel: Some(&cancel2) };
                 trace_memory("start");
-                let mut analyses = analyze_with_cache(&documents, &mut cache, &run);
+                let text_of = |i: usize| documents.get(i).and_then(Document::text_or_read);
+                let mut analyses = analyze_with_cache(&documents, text_of, &mut cache, &run);
                 trace_memory("analysed");
                 if analyses.cancelled {
                     return;
