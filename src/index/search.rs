@@ -493,7 +493,12 @@ impl SearchIndex {
 
     /// Finds `query` (one word or a phrase) and returns the first `limit` hits in document
     /// order, with offsets and snippets from `text_of(document)`, plus the total counts.
-    pub fn search<'t>(&self, query: &str, limit: usize, text_of: &dyn Fn(usize) -> &'t str) -> SearchResults {
+    pub fn search<T: AsRef<str>>(
+        &self,
+        query: &str,
+        limit: usize,
+        text_of: &dyn Fn(usize) -> T,
+    ) -> SearchResults {
         let words: Vec<String> = tokenize(query).into_iter().map(|t| t.norm).collect();
         let mut result = SearchResults::default();
         if words.is_empty() {
@@ -571,16 +576,16 @@ impl SearchIndex {
     }
 
     /// Every hit of `query`, in document order.
-    pub fn search_all<'t>(&self, query: &str, text_of: &dyn Fn(usize) -> &'t str) -> Vec<SearchHit> {
+    pub fn search_all<T: AsRef<str>>(&self, query: &str, text_of: &dyn Fn(usize) -> T) -> Vec<SearchHit> {
         self.search(query, usize::MAX, text_of).hits
     }
 
     /// Turns (doc, token position) into offsets and snippets by re-tokenising the documents.
-    fn resolve<'t>(
+    fn resolve<T: AsRef<str>>(
         &self,
         raw: &[(u32, u32)],
         words: &[String],
-        text_of: &dyn Fn(usize) -> &'t str,
+        text_of: &dyn Fn(usize) -> T,
     ) -> Vec<SearchHit> {
         let mut out = Vec::with_capacity(raw.len());
         let mut i = 0;
@@ -591,6 +596,7 @@ impl SearchIndex {
                 j += 1;
             }
             let text = text_of(doc as usize);
+            let text = text.as_ref();
             let hits_here = raw.get(i..j).unwrap_or(&[]);
             let need = hits_here.iter().map(|h| h.1 as usize + words.len()).max().unwrap_or(0);
             let spans = token_spans(text, need);
