@@ -198,13 +198,24 @@ impl BoilerplateModel {
 
     /// Learns the boilerplate lines of a corpus.
     pub fn learn_with<S: AsRef<str> + Sync>(texts: &[S], options: BoilerplateOptions) -> Self {
+        Self::learn_from(texts.len(), |i| texts.get(i).map_or("", |t| t.as_ref()), options)
+    }
+
+    /// Learns the boilerplate lines of `n` documents, document `i` being `text_of(i)` (called
+    /// once per document from the worker threads, so texts can be read from disk as they go).
+    pub fn learn_from<F, T>(n: usize, text_of: F, options: BoilerplateOptions) -> Self
+    where
+        F: Fn(usize) -> T + Sync,
+        T: AsRef<str>,
+    {
         // Per document: its distinct short keys and the hashes of its long lines.
-        let per_doc: Vec<(Vec<String>, Vec<u64>)> = texts
-            .par_iter()
-            .map(|t| {
+        let per_doc: Vec<(Vec<String>, Vec<u64>)> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let text = text_of(i);
                 let mut short = Vec::new();
                 let mut long = Vec::new();
-                for line in t.as_ref().split('\n') {
+                for line in text.as_ref().split('\n') {
                     // Only the first max_chars chars of a key are kept: longer lines are long.
                     let scan = scan_key(line, options.max_chars, false);
                     if !scan.has_letter {
@@ -224,7 +235,7 @@ impl BoilerplateModel {
             })
             .collect();
         // Documents sharing a long line are copies of one story.
-        let mut uf = UnionFind::new(texts.len());
+        let mut uf = UnionFind::new(n);
         let mut first_with: HashMap<u64, usize> = HashMap::new();
         for (doc, (_, long)) in per_doc.iter().enumerate() {
             for h in long {
@@ -236,7 +247,7 @@ impl BoilerplateModel {
                 }
             }
         }
-        let story: Vec<usize> = (0..texts.len()).map(|d| uf.find(d)).collect();
+        let story: Vec<usize> = (0..n).map(|d| uf.find(d)).collect();
         let stories = story.iter().collect::<HashSet<_>>().len();
         let needed = options.min_docs.max((options.min_fraction * stories as f64).ceil() as usize);
         let mut seen: HashMap<&str, HashSet<usize>> = HashMap::new();

@@ -202,11 +202,11 @@ struct Segment {
     last_doc: u32,
 }
 
-fn index_chunk<S: AsRef<str>>(base: usize, texts: &[S]) -> Vec<(String, Segment)> {
+fn index_chunk<S: AsRef<str>>(base: usize, texts: impl Iterator<Item = S>) -> Vec<(String, Segment)> {
     let mut dict: FxMap<String, u32> = FxMap::default();
     let mut segs: Vec<Segment> = Vec::new();
     let mut toks: Vec<(u32, u32)> = Vec::new(); // (term, position)
-    for (k, t) in texts.iter().enumerate() {
+    for (k, t) in texts.enumerate() {
         let doc = (base + k) as u32;
         toks.clear();
         let mut pos = 0u32;
@@ -341,10 +341,23 @@ impl<'a> WordCursor<'a> {
 impl SearchIndex {
     /// Builds the index over documents (in parallel; document `i` is `texts[i]`).
     pub fn build<S: AsRef<str> + Sync>(texts: &[S]) -> Self {
+        Self::build_with(texts.len(), |i| texts.get(i).map_or("", |t| t.as_ref()))
+    }
+
+    /// Builds the index over `n` documents, document `i` being `text_of(i)` — called once per
+    /// document from the worker threads, so the texts can be read from disk as they are indexed.
+    pub fn build_with<F, T>(n: usize, text_of: F) -> Self
+    where
+        F: Fn(usize) -> T + Sync,
+        T: AsRef<str>,
+    {
         let threads = rayon::current_num_threads().max(1);
-        let chunk = (texts.len() / (threads * 8)).clamp(64, 4096);
-        let chunks: Vec<Vec<(String, Segment)>> =
-            texts.par_chunks(chunk).enumerate().map(|(ci, c)| index_chunk(ci * chunk, c)).collect();
+        let chunk = (n / (threads * 8)).clamp(64, 4096);
+        let starts: Vec<usize> = (0..n).step_by(chunk).collect();
+        let chunks: Vec<Vec<(String, Segment)>> = starts
+            .into_par_iter()
+            .map(|start| index_chunk(start, (start..(start + chunk).min(n)).map(&text_of)))
+            .collect();
         // pass 1: term ids
         let mut terms: HashMap<Box<str>, u32> = HashMap::new();
         let mut ids: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
@@ -389,7 +402,7 @@ impl SearchIndex {
         for p in &mut postings {
             p.shrink_to_fit();
         }
-        let mut index = SearchIndex { terms, postings, variants: HashMap::new(), documents: texts.len() };
+        let mut index = SearchIndex { terms, postings, variants: HashMap::new(), documents: n };
         index.variants = index.find_variants();
         index
     }

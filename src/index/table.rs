@@ -250,6 +250,8 @@ fn mention_rows<'a>(corpus: &'a AnalyzedCorpus, filter: &TableFilter) -> Vec<Men
 
 fn event_rows<'a>(corpus: &'a AnalyzedCorpus, filter: &TableFilter) -> Vec<EventRow<'a>> {
     let keep = selected_documents(corpus, filter, false);
+    // Events come in document order: each text is read (or taken from memory) once.
+    let mut current: Option<(usize, Vec<char>)> = None;
     corpus
         .events
         .iter()
@@ -261,13 +263,16 @@ fn event_rows<'a>(corpus: &'a AnalyzedCorpus, filter: &TableFilter) -> Vec<Event
         .filter_map(|ev| {
             let d = corpus.documents.get(ev.document)?;
             let ents: Vec<_> = ev.entities.iter().filter_map(|&e| corpus.entities.get(e)).collect();
-            let sentence: String = d
-                .doc
-                .text
-                .chars()
-                .skip(ev.start)
-                .take(ev.end.saturating_sub(ev.start))
-                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+            if current.as_ref().is_none_or(|(doc, _)| *doc != ev.document) {
+                let text = d.doc.text_or_read().unwrap_or_else(|| "".into());
+                current = Some((ev.document, text.chars().collect()));
+            }
+            let chars = current.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
+            let sentence: String = chars
+                .get(ev.start.min(chars.len())..ev.end.min(chars.len()))
+                .unwrap_or(&[])
+                .iter()
+                .map(|&c| if c == '\n' || c == '\r' { ' ' } else { c })
                 .collect();
             Some(EventRow {
                 document: &d.doc.rel_path,
@@ -294,7 +299,7 @@ fn document_rows<'a>(corpus: &'a AnalyzedCorpus, filter: &TableFilter) -> Vec<Do
             published: day(d.doc.published),
             published_inferred: day(d.analysis.published_inferred.as_ref().map(|i| i.date)),
             title: &d.doc.title,
-            chars: d.doc.text.chars().count(),
+            chars: if d.doc.has_text() { d.doc.text.chars().count() } else { d.doc.chars },
             entities: d.entity_ids.iter().collect::<HashSet<_>>().len(),
         })
         .collect()

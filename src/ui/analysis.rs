@@ -5,7 +5,6 @@
 //!   clustering, events) and the search index are built;
 //! - the recluster job: after an alias edit, alias clustering is rerun on the same analyses.
 
-use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -40,34 +39,52 @@ fn trace_memory(stage: &str) {
     eprintln!("{:8.3} s  memory at {stage}: {rss}", t.as_secs_f64());
 }
 
-/// Boilerplate ranges of each text (empty when the corpus has none) and the texts with them
-/// masked (spaces, same length in chars), for search and duplicate detection.
-fn boilerplate_pass<'a>(texts: &[&'a str]) -> (Vec<Vec<std::ops::Range<usize>>>, Vec<Cow<'a, str>>) {
-    let model = crate::index::boilerplate::BoilerplateModel::learn(texts);
-    let ranges: Vec<Vec<std::ops::Range<usize>>> = texts
-        .par_iter()
-        .map(|t| if model.is_empty() { Vec::new() } else { model.boilerplate_ranges(t) })
-        .collect();
-    // Only texts with boilerplate are copied.
-    let masked: Vec<Cow<'a, str>> = texts
-        .par_iter()
-        .zip(&ranges)
-        .map(|(t, r)| {
-            if r.is_empty() {
-                Cow::Borrowed(*t)
-            } else {
-                Cow::Owned(crate::index::boilerplate::mask_ranges(t, r))
-            }
-        })
-        .collect();
-    (ranges, masked)
+/// A text with its boilerplate lines masked (spaces), or the text itself when it has none.
+enum Masked {
+    Same(Arc<str>),
+    Masked(String),
 }
 
-/// Near-duplicate groups of (boilerplate-masked) texts.
-fn duplicate_pass(masked: &[Cow<'_, str>]) -> Vec<crate::index::duplicates::DuplicateGroup> {
-    let options =
-        crate::index::duplicates::DuplicateOptions { mask_boilerplate: false, ..Default::default() };
-    crate::index::duplicates::find_duplicates(masked, &options)
+impl AsRef<str> for Masked {
+    fn as_ref(&self) -> &str {
+        match self {
+            Masked::Same(t) => t,
+            Masked::Masked(t) => t,
+        }
+    }
+}
+
+/// The corpus-wide passes over the texts, which are read (again) from disk as they go, so no
+/// more than a few are in memory at once: boilerplate is learned (one read), then one more
+/// read of each text gives its boilerplate ranges, its near-duplicate sketch and its search
+/// postings (the boilerplate masked out of both).
+fn text_passes(docs: &[Document]) -> (CorpusTextFindings, SearchIndex) {
+    use crate::index::duplicates::{DuplicateOptions, Sketch, groups_from_sketches, sketch};
+    let n = docs.len();
+    let text_of = |i: usize| docs.get(i).and_then(Document::text_or_read).unwrap_or_else(|| Arc::from(""));
+    let model = crate::index::boilerplate::BoilerplateModel::learn_from(n, text_of, Default::default());
+    let options = DuplicateOptions { mask_boilerplate: false, ..Default::default() };
+    let per_doc: Vec<std::sync::OnceLock<(Vec<std::ops::Range<usize>>, Sketch)>> =
+        (0..n).map(|_| std::sync::OnceLock::new()).collect();
+    let index = SearchIndex::build_with(n, |i| {
+        let text = text_of(i);
+        let ranges = if model.is_empty() { Vec::new() } else { model.boilerplate_ranges(&text) };
+        let masked = if ranges.is_empty() {
+            Masked::Same(text)
+        } else {
+            Masked::Masked(crate::index::boilerplate::mask_ranges(&text, &ranges))
+        };
+        if let Some(slot) = per_doc.get(i) {
+            slot.set((ranges, sketch(masked.as_ref(), options.shingle))).ok();
+        }
+        masked
+    });
+    let (boilerplate, sketches): (Vec<_>, Vec<_>) = per_doc
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_else(|| (Vec::new(), sketch("", options.shingle))))
+        .unzip();
+    let duplicates = groups_from_sketches(&sketches, &options);
+    (CorpusTextFindings { boilerplate, duplicates }, index)
 }
 
 /// What a finished job hands back.
@@ -178,21 +195,15 @@ impl AnalysisJob {
                 trace_memory("cache saved and dropped");
                 // Boilerplate: learned over the corpus; its mentions and times are dropped (the
                 // cached analyses stay whole, so a grown corpus can re-learn it).
-                // (texts are shared `Arc<str>`: `shared` and `documents` hold the same ones)
-                let texts: Vec<&str> = shared.iter().map(|d| d.text.as_ref()).collect();
-                let (boilerplate, masked) = boilerplate_pass(&texts);
-                drop(texts);
-                for (a, ranges) in analyses.analyses.iter_mut().zip(&boilerplate) {
+                let (findings, index) = text_passes(&documents);
+                for (a, ranges) in analyses.analyses.iter_mut().zip(&findings.boilerplate) {
                     drop_inside(a, ranges);
                 }
-                let duplicates = duplicate_pass(&masked);
-                trace_memory("boilerplate and duplicates");
+                trace_memory("boilerplate, duplicates and search index");
                 let corpus = AnalyzedCorpus::build(documents, analyses.analyses, &edits);
                 trace_memory("corpus model");
-                let index = Arc::new(SearchIndex::build(&masked));
-                drop(masked);
-                trace_memory("search index");
-                let stories = super::stories::Stories::new(corpus.documents.len(), &duplicates);
+                let index = Arc::new(index);
+                let stories = super::stories::Stories::new(corpus.documents.len(), &findings.duplicates);
                 let timeline = Arc::new(super::timeline::TimelineModel::from_corpus(&corpus));
                 trace_memory("timeline");
                 let listing_order = Some(listing_order(&corpus));
@@ -202,7 +213,7 @@ impl AnalysisJob {
                     index,
                     stories: Some(stories),
                     timeline,
-                    findings: Some(Arc::new(CorpusTextFindings { boilerplate, duplicates })),
+                    findings: Some(Arc::new(findings)),
                     cache_hits: analyses.hits,
                     analysed: analyses.analysed,
                     cache_note,
@@ -248,13 +259,13 @@ impl AnalysisJob {
                 };
                 let outcome = crate::index::prebuilt::open_analysis_files_with(&files, &edits, &options);
                 let result = outcome.map(|prebuilt| {
-                    let texts: Vec<&str> =
-                        prebuilt.corpus.documents.iter().map(|d| d.doc.text.as_ref()).collect();
-                    let (boilerplate, masked) = boilerplate_pass(&texts);
-                    drop(texts);
-                    let duplicates = duplicate_pass(&masked);
-                    let index = Arc::new(SearchIndex::build(&masked));
-                    let stories = super::stories::Stories::new(prebuilt.corpus.documents.len(), &duplicates);
+                    let docs: Vec<Document> =
+                        prebuilt.corpus.documents.iter().map(|d| d.doc.clone()).collect();
+                    let (findings, index) = text_passes(&docs);
+                    drop(docs);
+                    let index = Arc::new(index);
+                    let stories =
+                        super::stories::Stories::new(prebuilt.corpus.documents.len(), &findings.duplicates);
                     let timeline = Arc::new(super::timeline::TimelineModel::from_corpus(&prebuilt.corpus));
                     let listing_order = Some(listing_order(&prebuilt.corpus));
                     let mut problems: Vec<crate::corpus::FileProblem> = prebuilt
@@ -285,7 +296,7 @@ impl AnalysisJob {
                             index,
                             stories: Some(stories),
                             timeline,
-                            findings: Some(Arc::new(CorpusTextFindings { boilerplate, duplicates })),
+                            findings: Some(Arc::new(findings)),
                             cache_hits: 0,
                             analysed: 0,
                             cache_note: None,

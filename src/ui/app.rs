@@ -37,6 +37,8 @@ pub struct KhabarApp {
     settings: Settings,
     corpus: OpenCorpus,
     corpus_options: crate::corpus::CorpusOptions,
+    /// Texts of the documents shown (read again from disk: documents do not keep them).
+    texts: super::texts::Texts,
     selection: SelectionState,
     commands: CommandQueue,
     documents_pane: DocumentsPane,
@@ -132,9 +134,12 @@ impl KhabarApp {
         theme::install_fonts(&cc.egui_ctx);
         let settings: Settings =
             cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+        // Texts stay on disk (read when shown): the documents carry their metadata only.
+        let corpus_options = corpus_options.without_text();
         let mut app = Self {
             settings,
             corpus: OpenCorpus::default(),
+            texts: super::texts::Texts::new(corpus_options.reader.clone()),
             corpus_options: corpus_options.with_notify({
                 let ctx = cc.egui_ctx.clone();
                 move || ctx.request_repaint()
@@ -442,7 +447,8 @@ impl KhabarApp {
                 }
                 Command::AddNote { document, range, body } => {
                     if let Some(doc) = self.corpus.documents().get(document) {
-                        let quote = crate::index::workspace::passage(&doc.text, range.start, range.end);
+                        let text = self.texts.text_or_empty(doc);
+                        let quote = crate::index::workspace::passage(&text, range.start, range.end);
                         let path = doc.rel_path.clone();
                         self.workspace.add_note(&path, range.start, range.end, &quote, &body);
                         self.save_workspace();
@@ -462,7 +468,8 @@ impl KhabarApp {
                 }
                 Command::CopyQuote { document, range, markdown } => {
                     if let Some(doc) = self.corpus.documents().get(document) {
-                        let passage = crate::index::workspace::passage(&doc.text, range.start, range.end);
+                        let text = self.texts.text_or_empty(doc);
+                        let passage = crate::index::workspace::passage(&text, range.start, range.end);
                         let style = if markdown {
                             crate::index::workspace::QuoteStyle::Markdown
                         } else {
@@ -544,6 +551,7 @@ impl KhabarApp {
         self.history = Default::default();
         self.timeline = Default::default();
         self.visible_key = None;
+        self.texts.clear();
         let next = if prebuilt {
             OpenCorpus::external(paths)
         } else {
@@ -1028,7 +1036,10 @@ impl KhabarApp {
         let mut changed = 0;
         for doc in self.corpus.documents() {
             if !self.workspace.notes_of(&doc.rel_path).is_empty() {
-                changed += self.workspace.reanchor(&doc.rel_path, &doc.text);
+                // Only documents with notes are read (a few files, once per opening).
+                if let Ok(read) = self.texts.get(doc) {
+                    changed += self.workspace.reanchor(&doc.rel_path, &read.text);
+                }
             }
         }
         if changed > 0 {
@@ -1492,6 +1503,7 @@ impl eframe::App for KhabarApp {
             notes_pane,
             timeline,
             visible,
+            texts,
             ..
         } = self;
         let text_input_focused = ctx.memory(|m| m.focused().is_some());
@@ -1503,6 +1515,7 @@ impl eframe::App for KhabarApp {
         });
         let mut pane_ctx = PaneContext {
             documents: corpus.documents(),
+            texts,
             visible_documents: visible,
             selection: &selection.current,
             selection_changed: selection.changed(),
@@ -1591,6 +1604,7 @@ impl eframe::App for KhabarApp {
         {
             let mut pane_ctx = PaneContext {
                 documents: self.corpus.documents(),
+                texts: &self.texts,
                 visible_documents: &self.visible,
                 selection: &self.selection.current,
                 selection_changed: false,

@@ -286,7 +286,22 @@ impl DocumentPane {
                 color: theme::note_color(dark).gamma_multiply(0.18),
             });
         }
-        let response = self.view.ui(ui, &doc.text, &highlights);
+        let text = match ctx.texts.get(doc) {
+            Ok(read) => {
+                if read.changed {
+                    ui.label(RichText::new(S.file_changed_on_disk).small().color(ui.visuals().warn_fg_color));
+                }
+                read.text
+            }
+            Err(why) => {
+                ui.label(
+                    RichText::new(format!("{}: {why}", S.cannot_show_document))
+                        .color(ui.visuals().error_fg_color),
+                );
+                return;
+            }
+        };
+        let response = self.view.ui(ui, &text, &highlights);
         if let (Some(c), Some(a), Some(ad)) = (response.hovered_char, analyzed, analysed) {
             let hit = ad
                 .analysis

@@ -19,6 +19,7 @@ pub mod settings;
 pub mod status;
 pub mod stories;
 pub mod strings;
+pub mod texts;
 pub mod theme;
 pub mod timeline;
 
@@ -72,6 +73,8 @@ pub fn pane_screenshot_button(ui: &mut egui::Ui, commands: &mut command::Command
 /// What a pane may read and send: the documents, the selection and the command queue.
 pub struct PaneContext<'a> {
     pub documents: &'a [Document],
+    /// The documents' texts, read when shown.
+    pub texts: &'a texts::Texts,
     /// Indices into `documents` after sorting and filtering (what the lists show).
     pub visible_documents: &'a [selection::DocumentIndex],
     pub selection: &'a selection::Selection,

@@ -51,14 +51,16 @@ impl SearchPane {
     }
 
     /// Runs the query when it changed.
-    fn refresh(&mut self, index: &SearchIndex, corpus: &AnalyzedCorpus) {
+    fn refresh(&mut self, index: &SearchIndex, corpus: &AnalyzedCorpus, texts: &super::texts::Texts) {
         if self.query == self.last_query {
             return;
         }
         self.last_query = self.query.clone();
         self.cursor = 0;
         let started = std::time::Instant::now();
-        let text_of = |d: usize| corpus.documents.get(d).map(|x| x.doc.text.as_ref()).unwrap_or("");
+        let text_of = |d: usize| {
+            corpus.documents.get(d).map(|x| texts.text_or_empty(&x.doc)).unwrap_or_else(|| "".into())
+        };
         self.results = index.search(&self.query, MAX_HITS, &text_of);
         self.entities = search_entities(corpus, &self.query);
         self.entities.truncate(20);
@@ -96,7 +98,7 @@ impl SearchPane {
                     ui.label(S.the_search_index_is_being_built);
                     return;
                 };
-                self.refresh(index, corpus);
+                self.refresh(index, corpus, pane.texts);
                 if self.query.trim().is_empty() {
                     ui.label(
                         RichText::new(S.matches_ignore_tashkeel_tatweel_hamza_forms)

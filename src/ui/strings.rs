@@ -6,6 +6,8 @@
 #[derive(Clone, Copy, Debug)]
 pub struct Strings {
     pub select_a_passage: &'static str,
+    pub file_changed_on_disk: &'static str,
+    pub cannot_show_document: &'static str,
     pub file: &'static str,
     pub open_folder: &'static str,
     pub recent_folders: &'static str,
@@ -122,6 +124,8 @@ pub struct Strings {
 /// English.
 pub const EN: Strings = Strings {
     select_a_passage: "Select a passage to note or quote it:",
+    file_changed_on_disk: "This file changed on disk since it was opened: highlights may be off until it is reloaded.",
+    cannot_show_document: "Cannot show this document",
     file: "File",
     open_folder: "Open folder…",
     recent_folders: "Recent folders",

@@ -425,7 +425,9 @@ impl TimelinePane {
             let sentence: String = ctx
                 .documents
                 .get(e.document)
-                .map(|d| d.text.chars().skip(e.sentence.start).take(e.sentence.len()).collect())
+                .map(|d| {
+                    ctx.texts.text_or_empty(d).chars().skip(e.sentence.start).take(e.sentence.len()).collect()
+                })
                 .unwrap_or_default();
             response.response.clone().on_hover_ui(|ui| {
                 ui.label(egui::RichText::new(text).small());

@@ -18,7 +18,7 @@ fn harness(paths: Vec<std::path::PathBuf>) -> Harness<'static, KhabarApp> {
 /// Selects the first sentence-sized passage of the open document: (document, range, text).
 fn select_a_passage(h: &mut Harness<'static, KhabarApp>) -> (usize, std::ops::Range<usize>, String) {
     let doc = h.state().selection().document.expect("a document is open");
-    let text = h.state().corpus().documents()[doc].text.clone();
+    let text = h.state().corpus().documents()[doc].text_or_read().expect("readable text");
     // a passage of whole words from the first long line
     let start = text.chars().position(|c| c.is_alphabetic()).unwrap();
     let end = (start + 40).min(text.chars().count());

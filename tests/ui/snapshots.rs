@@ -27,14 +27,8 @@ fn rendered_state() -> (Harness<'static, KhabarApp>, String) {
         std::thread::sleep(Duration::from_millis(5));
     }
     h.run_steps(2);
-    let longest = h
-        .state()
-        .corpus()
-        .documents()
-        .iter()
-        .max_by_key(|d| d.text.chars().count())
-        .map(|d| d.rel_path.clone())
-        .unwrap();
+    let longest =
+        h.state().corpus().documents().iter().max_by_key(|d| d.chars).map(|d| d.rel_path.clone()).unwrap();
     assert!(h.state_mut().open_document_by_path(&longest));
     h.run_steps(4);
     (h, longest)
