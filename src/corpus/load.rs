@@ -41,6 +41,11 @@ pub fn load_file(entry: &FileEntry, options: &CorpusOptions) -> Result<Document,
     if entry.bytes > options.max_file_bytes {
         return Err(problem(too_large(entry.bytes, options.max_file_bytes)));
     }
+    if !options.keep_text
+        && let Some(doc) = options.known.as_ref().and_then(|k| k.document(entry))
+    {
+        return Ok(doc);
+    }
     let bytes =
         options.reader.read(&entry.path, options.max_file_bytes).map_err(|e| problem(read_error(&e)))?;
     let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
@@ -571,6 +576,35 @@ mod tests {
             modified: None,
         };
         assert_eq!(load_file(&entry, &options).unwrap_err().reason, "too large (60 MB > 50 MB)");
+    }
+
+    #[test]
+    fn known_documents_are_listed_unread_only_when_texts_are_not_kept() {
+        struct MustNotRead;
+        impl FileReader for MustNotRead {
+            fn read(&self, path: &Path, _: u64) -> io::Result<Vec<u8>> {
+                Err(io::Error::other(format!("read {}", path.display())))
+            }
+        }
+        struct Knows(Document);
+        impl super::super::KnownDocuments for Knows {
+            fn document(&self, entry: &FileEntry) -> Option<Document> {
+                (entry.rel_path == self.0.rel_path).then(|| self.0.clone())
+            }
+        }
+        let mut known = load_bytes("نص معروف".as_bytes(), Path::new("a.txt"), "a.txt").unwrap();
+        known.release_text();
+        let options = CorpusOptions::default()
+            .with_reader(Arc::new(MustNotRead))
+            .with_known(Arc::new(Knows(known.clone())));
+        let entry =
+            |name: &str| FileEntry { path: name.into(), rel_path: name.into(), bytes: 15, modified: None };
+        // texts kept: a known file is read all the same (and here fails)
+        assert!(load_file(&entry("a.txt"), &options).is_err());
+        let lean = options.without_text();
+        assert_eq!(load_file(&entry("a.txt"), &lean).unwrap().title, known.title);
+        // an unknown file is read
+        assert!(load_file(&entry("b.txt"), &lean).unwrap_err().reason.contains("read b.txt"));
     }
 
     #[test]

@@ -247,6 +247,15 @@ pub struct CorpusOptions {
     /// Keep each document's text in memory (default). The app turns it off: documents then
     /// carry their metadata only and [`Document::read_text`] reads a text when it is needed.
     pub keep_text: bool,
+    /// Documents known without reading their files (the analysis cache's record of files
+    /// whose size and mtime are unchanged); used only when texts are not kept.
+    pub known: Option<Arc<dyn KnownDocuments>>,
+}
+
+/// A record of documents seen before: a file listed with the same size and mtime gives its
+/// document (metadata only, text released) without being read.
+pub trait KnownDocuments: Send + Sync {
+    fn document(&self, entry: &FileEntry) -> Option<Document>;
 }
 
 impl Default for CorpusOptions {
@@ -256,6 +265,7 @@ impl Default for CorpusOptions {
             reader: Arc::new(FsReader),
             notify: None,
             keep_text: true,
+            known: None,
         }
     }
 }
@@ -266,6 +276,7 @@ impl fmt::Debug for CorpusOptions {
             .field("max_file_bytes", &self.max_file_bytes)
             .field("notify", &self.notify.is_some())
             .field("keep_text", &self.keep_text)
+            .field("known", &self.known.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -284,6 +295,12 @@ impl CorpusOptions {
     /// Releases each text after loading (see [`CorpusOptions::keep_text`]).
     pub fn without_text(mut self) -> Self {
         self.keep_text = false;
+        self
+    }
+
+    /// Lists files recorded in `known` without reading them (see [`CorpusOptions::known`]).
+    pub fn with_known(mut self, known: Arc<dyn KnownDocuments>) -> Self {
+        self.known = Some(known);
         self
     }
 

@@ -143,7 +143,7 @@ enum OpenError {
 impl AnalysisCache {
     /// Opens (reads) the cache file at `path`.
     pub fn open(path: &Path) -> AnalysisCache {
-        let (entries, status) = match read_file(path) {
+        let (entries, status) = match read_file(path, true) {
             Ok(entries) => (entries, None),
             Err(OpenError::Missing) => (HashMap::new(), None),
             Err(e) => (HashMap::new(), Some(status_message(&e))),
@@ -193,16 +193,7 @@ impl AnalysisCache {
     /// The document at `entry` as the cache last saw it (metadata only, text released), when
     /// the file's size and mtime are unchanged: a reopened corpus is listed without reading it.
     pub fn document(&self, entry: &crate::corpus::FileEntry) -> Option<Document> {
-        let e = self.entries.get(entry.path.to_string_lossy().as_ref())?;
-        let mtime = entry.modified.and_then(epoch);
-        if e.size != entry.bytes || mtime.is_none() || e.mtime != mtime {
-            return None;
-        }
-        let mut doc = decode_document(&e.meta, &entry.path, &entry.rel_path)?;
-        doc.bytes = entry.bytes;
-        doc.modified = entry.modified;
-        doc.text_hash = e.hash;
-        Some(doc)
+        listed_document(&self.entries, entry)
     }
 
     fn mark_used(&mut self, key: &str, doc: &Document, refreshed: bool) {
@@ -281,6 +272,47 @@ fn key_of(doc: &Document) -> String {
     doc.path.to_string_lossy().into_owned()
 }
 
+/// The document of `entry` from its cache entry, when the file's size and mtime are unchanged.
+fn listed_document(entries: &HashMap<String, Entry>, entry: &crate::corpus::FileEntry) -> Option<Document> {
+    let e = entries.get(entry.path.to_string_lossy().as_ref())?;
+    let mtime = entry.modified.and_then(epoch);
+    if e.size != entry.bytes || mtime.is_none() || e.mtime != mtime {
+        return None;
+    }
+    let mut doc = decode_document(&e.meta, &entry.path, &entry.rel_path)?;
+    doc.bytes = entry.bytes;
+    doc.modified = entry.modified;
+    doc.text_hash = e.hash;
+    Some(doc)
+}
+
+/// What a corpus's cache file records about its documents (no analyses), read when first
+/// asked: the loader lists unchanged files from it without reading them
+/// ([`crate::corpus::CorpusOptions::known`]). A missing or invalid cache knows nothing.
+pub struct CachedListing {
+    path: PathBuf,
+    entries: OnceLock<HashMap<String, Entry>>,
+}
+
+impl CachedListing {
+    /// The listing of the cache file of the corpus opened from `roots`.
+    pub fn for_corpus(roots: &[PathBuf]) -> Self {
+        Self::open(&cache_path_for(roots))
+    }
+
+    /// The listing of the cache file at `path` (read on first use).
+    pub fn open(path: &Path) -> Self {
+        CachedListing { path: path.to_path_buf(), entries: OnceLock::new() }
+    }
+}
+
+impl crate::corpus::KnownDocuments for CachedListing {
+    fn document(&self, entry: &crate::corpus::FileEntry) -> Option<Document> {
+        let entries = self.entries.get_or_init(|| read_file(&self.path, false).unwrap_or_default());
+        listed_document(entries, entry)
+    }
+}
+
 /// True when the file still has the size and mtime the entry was made with.
 fn same_stat(e: &Entry, doc: &Document) -> bool {
     let mtime = doc.modified.and_then(epoch);
@@ -306,7 +338,9 @@ fn status_message(e: &OpenError) -> String {
     }
 }
 
-fn read_file(path: &Path) -> Result<HashMap<String, Entry>, OpenError> {
+/// Reads a cache file (the analysis blobs too when `with_blobs`, else only what lists a
+/// document).
+fn read_file(path: &Path, with_blobs: bool) -> Result<HashMap<String, Entry>, OpenError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(OpenError::Missing),
@@ -330,7 +364,7 @@ fn read_file(path: &Path) -> Result<HashMap<String, Entry>, OpenError> {
     if hash64(payload) != header.checksum {
         return Err(OpenError::Corrupt("checksum mismatch".into()));
     }
-    parse_payload(payload).ok_or_else(|| OpenError::Corrupt("malformed entry".into()))
+    parse_payload(payload, with_blobs).ok_or_else(|| OpenError::Corrupt("malformed entry".into()))
 }
 
 /// The fixed header of a cache file.
@@ -362,7 +396,7 @@ fn read_header(bytes: &[u8]) -> Result<FileHeader, OpenError> {
     })
 }
 
-fn parse_payload(payload: &[u8]) -> Option<HashMap<String, Entry>> {
+fn parse_payload(payload: &[u8], with_blobs: bool) -> Option<HashMap<String, Entry>> {
     let mut r = Reader { bytes: payload, pos: 0 };
     let count = r.varint()?;
     // each entry takes at least 12 bytes: never trust a count beyond that
@@ -380,7 +414,8 @@ fn parse_payload(payload: &[u8]) -> Option<HashMap<String, Entry>> {
         };
         let hash = r.u64()?;
         let meta = r.bytes()?.to_vec();
-        let blob = r.bytes()?.to_vec();
+        let blob = r.bytes()?;
+        let blob = if with_blobs { blob.to_vec() } else { Vec::new() };
         entries.insert(key, Entry { size, mtime, hash, meta, blob, used: false });
     }
     (r.pos == payload.len()).then_some(entries)
@@ -840,7 +875,7 @@ pub fn cache_files(folder: &Path) -> Vec<CacheFileInfo> {
         .filter(|p| p.extension().is_some_and(|x| x == "cache"))
         .map(|path| {
             let meta = std::fs::metadata(&path).ok();
-            let (documents, problem) = match read_file(&path) {
+            let (documents, problem) = match read_file(&path, false) {
                 Ok(entries) => (Some(entries.len()), None),
                 Err(e) => (None, Some(status_message(&e))),
             };

@@ -10,6 +10,7 @@ pub mod aliases;
 pub mod boilerplate;
 pub mod cache;
 pub mod duplicates;
+pub mod findings;
 pub mod merge;
 pub mod model;
 pub mod output;

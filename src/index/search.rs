@@ -1001,3 +1001,137 @@ mod tests {
         assert_eq!(got, (0..5000).filter(|i| i % 7 == 3).collect::<Vec<_>>());
     }
 }
+
+/// Persistence: the index as bytes (the findings file of a corpus stores it, so a reopened
+/// corpus does not re-read and re-index every text).
+impl SearchIndex {
+    /// Writes the index: document count, then each term (by id) with its postings, then the
+    /// proclitic variants.
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        let mut by_id: Vec<&str> = vec![""; self.terms.len()];
+        for (term, &id) in &self.terms {
+            if let Some(slot) = by_id.get_mut(id as usize) {
+                *slot = term;
+            }
+        }
+        let mut out = Vec::with_capacity(1 << 16);
+        let varint = |out: &mut Vec<u8>, v: usize| put_varint(out, u32::try_from(v).unwrap_or(u32::MAX));
+        varint(&mut out, self.documents);
+        varint(&mut out, by_id.len());
+        for (id, term) in by_id.iter().enumerate() {
+            let postings = self.postings.get(id).map_or(&[][..], Vec::as_slice);
+            varint(&mut out, term.len());
+            out.extend_from_slice(term.as_bytes());
+            varint(&mut out, postings.len());
+            out.extend_from_slice(postings);
+            if out.len() > 1 << 20 {
+                w.write_all(&out)?;
+                out.clear();
+            }
+        }
+        let mut variants: Vec<(&u32, &Vec<u32>)> = self.variants.iter().collect();
+        variants.sort_unstable();
+        varint(&mut out, variants.len());
+        for (term, list) in variants {
+            varint(&mut out, *term as usize);
+            varint(&mut out, list.len());
+            for v in list {
+                varint(&mut out, *v as usize);
+            }
+        }
+        w.write_all(&out)
+    }
+
+    /// Reads an index written by [`SearchIndex::write_to`] from the front of `bytes` (which is
+    /// advanced past it). Malformed bytes are an error, never a panic.
+    pub fn read_from(bytes: &mut &[u8]) -> Result<Self, String> {
+        let mut at = 0usize;
+        let data: &[u8] = bytes;
+        let malformed = || "malformed search index".to_string();
+        let next = |at: &mut usize| get_varint(data, at).map(|v| v as usize).ok_or_else(malformed);
+        let documents = next(&mut at)?;
+        let count = next(&mut at)?;
+        if count > data.len() {
+            return Err(malformed());
+        }
+        let mut terms: HashMap<Box<str>, u32> = HashMap::with_capacity(count);
+        let mut postings: Vec<Vec<u8>> = Vec::with_capacity(count);
+        for id in 0..count {
+            let len = next(&mut at)?;
+            let term = data.get(at..at.checked_add(len).ok_or_else(malformed)?).ok_or_else(malformed)?;
+            let term = std::str::from_utf8(term).map_err(|_| malformed())?;
+            at += len;
+            let len = next(&mut at)?;
+            let list = data.get(at..at.checked_add(len).ok_or_else(malformed)?).ok_or_else(malformed)?;
+            at += len;
+            if terms.insert(term.into(), id as u32).is_some() {
+                return Err(malformed());
+            }
+            postings.push(list.to_vec());
+        }
+        let n = next(&mut at)?;
+        if n > data.len() {
+            return Err(malformed());
+        }
+        let mut variants: HashMap<u32, Vec<u32>> = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let term = next(&mut at)?;
+            let m = next(&mut at)?;
+            if m > data.len() {
+                return Err(malformed());
+            }
+            let mut list = Vec::with_capacity(m);
+            for _ in 0..m {
+                let v = next(&mut at)?;
+                if v >= count {
+                    return Err(malformed());
+                }
+                list.push(v as u32);
+            }
+            if term >= count {
+                return Err(malformed());
+            }
+            variants.insert(term as u32, list);
+        }
+        *bytes = data.get(at..).unwrap_or(&[]);
+        Ok(SearchIndex { terms, postings, variants, documents })
+    }
+}
+
+#[cfg(test)]
+mod persistence_tests {
+    use super::*;
+
+    const TEXTS: [&str; 3] = [
+        "زار الرئيس فلاديمير بوتين موسكو والتقى بالرئيس",
+        "وقال الرئيس إن الاجتماع في موسكو كان مثمرا",
+        "لا شيء هنا",
+    ];
+
+    #[test]
+    fn an_index_read_back_answers_like_the_original_and_bad_bytes_are_errors() {
+        let index = SearchIndex::build(&TEXTS);
+        let mut bytes = Vec::new();
+        index.write_to(&mut bytes).unwrap();
+        bytes.extend_from_slice(b"tail");
+        let mut rest = bytes.as_slice();
+        let back = SearchIndex::read_from(&mut rest).unwrap();
+        assert_eq!(rest, b"tail");
+        let text_of = |i: usize| TEXTS[i];
+        for q in ["الرئيس", "موسكو", "فلاديمير بوتين", "بالرئيس", "غائب"] {
+            assert_eq!(back.search(q, 10, &text_of), index.search(q, 10, &text_of), "{q}");
+        }
+        let body = bytes.len() - 4;
+        for cut in [0, 1, body / 2, body - 1] {
+            assert!(SearchIndex::read_from(&mut &bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut seed = 7u64;
+        for _ in 0..300 {
+            let mut junk = bytes[..body].to_vec();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let at = (seed >> 33) as usize % junk.len();
+            junk[at] ^= (seed >> 20) as u8 | 1;
+            let _ = SearchIndex::read_from(&mut junk.as_slice());
+        }
+    }
+}

@@ -15,18 +15,10 @@ use rayon::prelude::*;
 use crate::corpus::Document;
 use crate::extract::DocumentAnalysis;
 use crate::index::cache::{AnalysisCache, CacheRun, analyze_with_cache};
-use crate::index::search::SearchIndex;
 use crate::index::{AliasEdits, AnalyzedCorpus};
 
-/// What the corpus-wide text passes found: boilerplate lines and copies of one story.
-#[derive(Clone, Debug, Default)]
-pub struct CorpusTextFindings {
-    /// Per document: code-point ranges of boilerplate lines (dimmed in the reader, left out of
-    /// extraction, search and duplicate detection).
-    pub boilerplate: Vec<Vec<std::ops::Range<usize>>>,
-    /// Groups of near-duplicate documents (two or more each).
-    pub duplicates: Vec<crate::index::duplicates::DuplicateGroup>,
-}
+pub use crate::index::findings::CorpusTextFindings;
+use crate::index::findings::{CorpusSearch, text_passes, text_passes_cached};
 
 /// With `KHABAR_TRACE_MEMORY` set, prints the resident memory at a stage of the job (stderr).
 fn trace_memory(stage: &str) {
@@ -39,58 +31,10 @@ fn trace_memory(stage: &str) {
     eprintln!("{:8.3} s  memory at {stage}: {rss}", t.as_secs_f64());
 }
 
-/// A text with its boilerplate lines masked (spaces), or the text itself when it has none.
-enum Masked {
-    Same(Arc<str>),
-    Masked(String),
-}
-
-impl AsRef<str> for Masked {
-    fn as_ref(&self) -> &str {
-        match self {
-            Masked::Same(t) => t,
-            Masked::Masked(t) => t,
-        }
-    }
-}
-
-/// The corpus-wide passes over the texts, which are read (again) from disk as they go, so no
-/// more than a few are in memory at once: boilerplate is learned (one read), then one more
-/// read of each text gives its boilerplate ranges, its near-duplicate sketch and its search
-/// postings (the boilerplate masked out of both).
-fn text_passes(docs: &[Document]) -> (CorpusTextFindings, SearchIndex) {
-    use crate::index::duplicates::{DuplicateOptions, Sketch, groups_from_sketches, sketch};
-    let n = docs.len();
-    let text_of = |i: usize| docs.get(i).and_then(Document::text_or_read).unwrap_or_else(|| Arc::from(""));
-    let model = crate::index::boilerplate::BoilerplateModel::learn_from(n, text_of, Default::default());
-    let options = DuplicateOptions { mask_boilerplate: false, ..Default::default() };
-    let per_doc: Vec<std::sync::OnceLock<(Vec<std::ops::Range<usize>>, Sketch)>> =
-        (0..n).map(|_| std::sync::OnceLock::new()).collect();
-    let index = SearchIndex::build_with(n, |i| {
-        let text = text_of(i);
-        let ranges = if model.is_empty() { Vec::new() } else { model.boilerplate_ranges(&text) };
-        let masked = if ranges.is_empty() {
-            Masked::Same(text)
-        } else {
-            Masked::Masked(crate::index::boilerplate::mask_ranges(&text, &ranges))
-        };
-        if let Some(slot) = per_doc.get(i) {
-            slot.set((ranges, sketch(masked.as_ref(), options.shingle))).ok();
-        }
-        masked
-    });
-    let (boilerplate, sketches): (Vec<_>, Vec<_>) = per_doc
-        .into_iter()
-        .map(|slot| slot.into_inner().unwrap_or_else(|| (Vec::new(), sketch("", options.shingle))))
-        .unzip();
-    let duplicates = groups_from_sketches(&sketches, &options);
-    (CorpusTextFindings { boilerplate, duplicates }, index)
-}
-
 /// What a finished job hands back.
 pub struct AnalysisResult {
     pub corpus: AnalyzedCorpus,
-    pub index: Arc<SearchIndex>,
+    pub index: Arc<CorpusSearch>,
     /// None from a recluster (unchanged).
     pub findings: Option<Arc<CorpusTextFindings>>,
     /// Copies of one story (from the findings; None from a recluster: unchanged).
@@ -195,7 +139,15 @@ impl AnalysisJob {
                 trace_memory("cache saved and dropped");
                 // Boilerplate: learned over the corpus; its mentions and times are dropped (the
                 // cached analyses stay whole, so a grown corpus can re-learn it).
-                let (findings, index) = text_passes(&documents);
+                let (findings, index) = match &roots {
+                    Some(r) => {
+                        let path = crate::index::findings::findings_path_for(r);
+                        let (findings, index, note) = text_passes_cached(&documents, &path);
+                        cache_note = cache_note.or(note);
+                        (findings, index)
+                    }
+                    None => text_passes(&documents),
+                };
                 for (a, ranges) in analyses.analyses.iter_mut().zip(&findings.boilerplate) {
                     drop_inside(a, ranges);
                 }
@@ -321,7 +273,7 @@ impl AnalysisJob {
     /// Reruns alias clustering of `corpus` with `edits` (after an alias edit or undo).
     pub fn recluster(
         mut corpus: AnalyzedCorpus,
-        index: Arc<SearchIndex>,
+        index: Arc<CorpusSearch>,
         edits: AliasEdits,
         notify: impl Fn() + Send + 'static,
     ) -> Option<Self> {

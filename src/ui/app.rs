@@ -72,7 +72,7 @@ pub struct KhabarApp {
     last_analysis_counts: (usize, usize),
     /// Incremented whenever `analyzed` is replaced.
     analysis_generation: u64,
-    search_index: Option<Arc<crate::index::search::SearchIndex>>,
+    search_index: Option<Arc<crate::index::findings::CorpusSearch>>,
     search_pane: super::search::SearchPane,
     history: super::history::History,
     /// Timeline of the analysed corpus ("each story once" is applied by the pane).
@@ -555,7 +555,9 @@ impl KhabarApp {
         let next = if prebuilt {
             OpenCorpus::external(paths)
         } else {
-            OpenCorpus::open(paths, is_samples, self.corpus_options.clone())
+            // Files unchanged since the last analysis are listed from its cache, unread.
+            let known = Arc::new(crate::index::cache::CachedListing::for_corpus(&paths));
+            OpenCorpus::open(paths, is_samples, self.corpus_options.clone().with_known(known))
         };
         drop_in_background(std::mem::replace(&mut self.corpus, next).into_documents());
     }

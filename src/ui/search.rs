@@ -11,7 +11,8 @@ use super::selection::TextTarget;
 use super::strings::S;
 use super::theme;
 use crate::index::AnalyzedCorpus;
-use crate::index::search::{SearchIndex, SearchResults, search_entities};
+use crate::index::findings::CorpusSearch;
+use crate::index::search::{SearchResults, search_entities};
 use crate::text::label::ArabicLabel;
 
 /// Text hits shown at most.
@@ -51,7 +52,7 @@ impl SearchPane {
     }
 
     /// Runs the query when it changed.
-    fn refresh(&mut self, index: &SearchIndex, corpus: &AnalyzedCorpus, texts: &super::texts::Texts) {
+    fn refresh(&mut self, index: &CorpusSearch, corpus: &AnalyzedCorpus, texts: &super::texts::Texts) {
         if self.query == self.last_query {
             return;
         }
@@ -72,7 +73,7 @@ impl SearchPane {
         ctx: &egui::Context,
         pane: &mut PaneContext<'_>,
         corpus: Option<&AnalyzedCorpus>,
-        index: Option<&SearchIndex>,
+        index: Option<&CorpusSearch>,
     ) {
         if !self.open {
             return;
