@@ -155,28 +155,76 @@ pub struct TextRead {
 /// A fast 64-bit hash (multiply-rotate over 8-byte words, final avalanche): content hashes of
 /// texts and checksums of cache files. Not cryptographic: it detects changes, not attacks.
 pub fn hash64(data: &[u8]) -> u64 {
+    let mut h = Hash64::new(data.len() as u64);
+    h.update(data);
+    h.finish()
+}
+
+/// [`hash64`] computed over pieces (the total length is given first): a file can be
+/// checksummed while it is written, without holding it in memory.
+#[derive(Clone, Debug)]
+pub struct Hash64 {
+    h: u64,
+    pending: [u8; 8],
+    filled: usize,
+}
+
+impl Hash64 {
     const P1: u64 = 0x9E37_79B9_7F4A_7C15;
     const P2: u64 = 0xC2B2_AE3D_27D4_EB4F;
-    let mut h: u64 = 0x243F_6A88_85A3_08D3 ^ (data.len() as u64).wrapping_mul(P2);
-    let mut chunks = data.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(P1).rotate_left(31);
+
+    /// A hash of `total_len` bytes to come.
+    pub fn new(total_len: u64) -> Self {
+        Hash64 { h: 0x243F_6A88_85A3_08D3 ^ total_len.wrapping_mul(Self::P2), pending: [0; 8], filled: 0 }
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        for (d, s) in w.iter_mut().zip(rest) {
-            *d = *s;
+
+    fn word(&mut self, w: [u8; 8]) {
+        self.h = (self.h ^ u64::from_le_bytes(w)).wrapping_mul(Self::P1).rotate_left(31);
+    }
+
+    pub fn update(&mut self, mut data: &[u8]) {
+        if self.filled > 0 {
+            let take = (8 - self.filled).min(data.len());
+            let (head, rest) = data.split_at(take);
+            if let Some(slot) = self.pending.get_mut(self.filled..self.filled + take) {
+                slot.copy_from_slice(head);
+            }
+            self.filled += take;
+            data = rest;
+            if self.filled < 8 {
+                return;
+            }
+            self.word(self.pending);
+            self.filled = 0;
         }
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(P1).rotate_left(31);
+        let mut chunks = data.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.word(w);
+        }
+        let rest = chunks.remainder();
+        if let Some(slot) = self.pending.get_mut(..rest.len()) {
+            slot.copy_from_slice(rest);
+        }
+        self.filled = rest.len();
     }
-    h ^= h >> 33;
-    h = h.wrapping_mul(P2);
-    h ^= h >> 29;
-    h = h.wrapping_mul(P1);
-    h ^ (h >> 32)
+
+    pub fn finish(mut self) -> u64 {
+        if self.filled > 0 {
+            let mut w = [0u8; 8];
+            if let (Some(d), Some(s)) = (w.get_mut(..self.filled), self.pending.get(..self.filled)) {
+                d.copy_from_slice(s);
+            }
+            self.word(w);
+        }
+        let mut h = self.h;
+        h ^= h >> 33;
+        h = h.wrapping_mul(Self::P2);
+        h ^= h >> 29;
+        h = h.wrapping_mul(Self::P1);
+        h ^ (h >> 32)
+    }
 }
 
 /// A file that could not be loaded, with the reason shown to the user.
@@ -307,5 +355,28 @@ impl CorpusOptions {
     pub fn with_notify(mut self, notify: impl Fn() + Send + Sync + 'static) -> Self {
         self.notify = Some(Arc::new(notify));
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_in_pieces_equals_hashing_at_once() {
+        let data: Vec<u8> = (0..100u32).map(|i| (i * 37 % 251) as u8).collect();
+        for len in [0, 1, 7, 8, 9, 31, 100] {
+            let whole = hash64(&data[..len]);
+            for cut in [0, 1, 3, 8, 13] {
+                let cut = cut.min(len);
+                let mut h = Hash64::new(len as u64);
+                h.update(&data[..cut]);
+                let mid = (cut + len) / 2;
+                h.update(&data[cut..mid]);
+                h.update(&data[mid..len]);
+                assert_eq!(h.finish(), whole, "len {len} cut {cut}");
+            }
+        }
+        assert_ne!(hash64(b"abc"), hash64(b"abd"));
     }
 }

@@ -237,32 +237,61 @@ impl AnalysisCache {
         }
         let mut keys: Vec<&String> = self.entries.keys().collect();
         keys.sort();
-        let mut payload = Vec::with_capacity(self.entries.values().map(|e| e.blob.len() + 64).sum());
-        put_varint(&mut payload, keys.len() as u64);
-        for k in keys {
-            let Some(e) = self.entries.get(k) else { continue };
-            put_bytes(&mut payload, k.as_bytes());
-            put_varint(&mut payload, e.size);
+        // The payload is written as it is encoded (a 100k-document cache is ~100 MB: never
+        // held twice): its length first, then the checksum computed while writing.
+        let entry_head = |out: &mut Vec<u8>, k: &str, e: &Entry| {
+            out.clear();
+            put_bytes(out, k.as_bytes());
+            put_varint(out, e.size);
             match e.mtime {
                 Some((s, n)) => {
-                    payload.push(1);
-                    put_varint(&mut payload, s);
-                    put_varint(&mut payload, u64::from(n));
+                    out.push(1);
+                    put_varint(out, s);
+                    put_varint(out, u64::from(n));
                 }
-                None => payload.push(0),
+                None => out.push(0),
             }
-            payload.extend_from_slice(&e.hash.to_le_bytes());
-            put_bytes(&mut payload, &e.meta);
-            put_bytes(&mut payload, &e.blob);
+            out.extend_from_slice(&e.hash.to_le_bytes());
+            put_varint(out, e.meta.len() as u64);
+            out.extend_from_slice(&e.meta);
+            put_varint(out, e.blob.len() as u64);
+        };
+        let mut head = Vec::with_capacity(256);
+        put_varint(&mut head, keys.len() as u64);
+        let mut payload_len = head.len() as u64;
+        for k in &keys {
+            let Some(e) = self.entries.get(*k) else { continue };
+            entry_head(&mut head, k, e);
+            payload_len += (head.len() + e.blob.len()) as u64;
         }
-        let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&SCHEMA_VERSION.to_le_bytes());
-        out.extend_from_slice(&analyzer_version().to_le_bytes());
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(&hash64(&payload).to_le_bytes());
-        out.extend_from_slice(&payload);
-        write_atomically(&self.path, &out)?;
+        write_atomically_with(&self.path, |file| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            let mut hash = crate::corpus::Hash64::new(payload_len);
+            w.write_all(&[0u8; HEADER_LEN])?;
+            let mut piece = |w: &mut std::io::BufWriter<&mut std::fs::File>, bytes: &[u8]| {
+                hash.update(bytes);
+                w.write_all(bytes)
+            };
+            head.clear();
+            put_varint(&mut head, keys.len() as u64);
+            piece(&mut w, &head)?;
+            for k in &keys {
+                let Some(e) = self.entries.get(*k) else { continue };
+                entry_head(&mut head, k, e);
+                piece(&mut w, &head)?;
+                piece(&mut w, &e.blob)?;
+            }
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            let mut header = Vec::with_capacity(HEADER_LEN);
+            header.extend_from_slice(MAGIC);
+            header.extend_from_slice(&SCHEMA_VERSION.to_le_bytes());
+            header.extend_from_slice(&analyzer_version().to_le_bytes());
+            header.extend_from_slice(&payload_len.to_le_bytes());
+            header.extend_from_slice(&hash.finish().to_le_bytes());
+            use std::io::Seek as _;
+            file.seek(std::io::SeekFrom::Start(0))?;
+            file.write_all(&header)
+        })?;
         self.dirty = false;
         Ok(())
     }
@@ -421,14 +450,19 @@ fn parse_payload(payload: &[u8], with_blobs: bool) -> Option<HashMap<String, Ent
     (r.pos == payload.len()).then_some(entries)
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes a file atomically: `write` fills a temporary file beside `path`, which is synced
+/// and renamed over it (a crash leaves the old file or the new one, never half of one).
+pub(crate) fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        write(&mut f)?;
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)?;

@@ -296,18 +296,59 @@ pub fn save(
         }
         payload.extend_from_slice(&g.similarity.to_bits().to_le_bytes());
     }
-    search.index.write_to(&mut payload)?;
-    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&super::cache::analyzer_version().to_le_bytes());
-    out.extend_from_slice(&fingerprint.to_le_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&hash64(&payload).to_le_bytes());
     drop(rank);
-    out.extend_from_slice(&payload);
-    drop(payload);
-    write_atomically(path, &out)
+    // The search index (the bulk) is written as it is serialised, checksummed on the way.
+    super::cache::write_atomically_with(path, |file| {
+        let (len, checksum) = {
+            let mut w = HashingWriter {
+                inner: std::io::BufWriter::with_capacity(1 << 20, &mut *file),
+                hash: crate::corpus::Hash64::new(0),
+                len: 0,
+            };
+            w.inner.write_all(&[0u8; HEADER_LEN])?;
+            w.write_all(&payload)?;
+            search.index.write_to(&mut w)?;
+            w.inner.flush()?;
+            (w.len, w.hash.clone().finish())
+        };
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&VERSION.to_le_bytes());
+        header.extend_from_slice(&super::cache::analyzer_version().to_le_bytes());
+        header.extend_from_slice(&fingerprint.to_le_bytes());
+        header.extend_from_slice(&len.to_le_bytes());
+        header.extend_from_slice(&checksum.to_le_bytes());
+        use std::io::Seek as _;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        file.write_all(&header)
+    })
+}
+
+/// A writer that checksums (and counts) what goes through it.
+struct HashingWriter<W: std::io::Write> {
+    inner: W,
+    hash: crate::corpus::Hash64,
+    len: u64,
+}
+
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(buf.get(..n).unwrap_or(&[]));
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The checksum of a findings payload (as [`HashingWriter`] computes it while writing).
+fn checksum(payload: &[u8]) -> u64 {
+    let mut h = crate::corpus::Hash64::new(0);
+    h.update(payload);
+    h.finish()
 }
 
 /// Loads the findings file at `path` if it was made for this corpus state (`fingerprint`)
@@ -338,7 +379,7 @@ pub fn load(
     let len = r.u64().ok_or_else(truncated)?;
     let checksum = r.u64().ok_or_else(truncated)?;
     let payload = bytes.get(HEADER_LEN..).unwrap_or(&[]);
-    if payload.len() as u64 != len || hash64(payload) != checksum {
+    if payload.len() as u64 != len || self::checksum(payload) != checksum {
         return Err(LoadError::Invalid("corrupt (checksum or length)".into()));
     }
     parse(payload, docs).ok_or_else(|| LoadError::Invalid("corrupt (malformed)".into()))
@@ -380,24 +421,6 @@ fn parse(payload: &[u8], docs: &[Document]) -> Option<(CorpusTextFindings, Corpu
         return None;
     }
     Some(from_path_order(&order, boilerplate, groups, index))
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        std::fs::remove_file(&tmp).ok();
-    }
-    result
 }
 
 #[cfg(test)]
