@@ -462,6 +462,8 @@ impl Worker {
             }
         }
         if !documents.is_empty() {
+            // Sorted here (listing order), so the receiver merges runs instead of sorting.
+            sort_documents(&mut documents);
             self.send(LoadEvent::Documents(documents));
         }
         if !problems.is_empty() {

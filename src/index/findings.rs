@@ -25,7 +25,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::duplicates::{DuplicateGroup, DuplicateOptions, Sketch, groups_from_sketches, sketch};
 use super::search::{SearchIndex, SearchResults};
-use crate::corpus::{Document, hash64};
+use crate::corpus::{Document, FileReader, hash64};
 
 const MAGIC: &[u8; 8] = b"KHABARTF";
 const VERSION: u32 = 1;
@@ -100,17 +100,17 @@ fn path_order(docs: &[Document]) -> Vec<usize> {
     order
 }
 
-/// Runs the text passes over `docs` (texts from memory or read from disk; an unreadable text
-/// counts as empty).
-pub fn text_passes(docs: &[Document]) -> (CorpusTextFindings, CorpusSearch) {
+/// Runs the text passes over `docs` (texts from memory, or read from disk through `reader`;
+/// an unreadable text counts as empty).
+pub fn text_passes(docs: &[Document], reader: &dyn FileReader) -> (CorpusTextFindings, CorpusSearch) {
     let n = docs.len();
     let order = path_order(docs);
     let text_at = |k: usize| {
         order
             .get(k)
             .and_then(|&i| docs.get(i))
-            .and_then(Document::text_or_read)
-            .unwrap_or_else(|| Arc::from(""))
+            .and_then(|d| d.read_text(reader).ok())
+            .map_or_else(|| Arc::from(""), |r| r.text)
     };
     let model = super::boilerplate::BoilerplateModel::learn_from(n, text_at, Default::default());
     let options = DuplicateOptions { mask_boilerplate: false, ..Default::default() };
@@ -187,6 +187,7 @@ pub fn findings_path_for(roots: &[PathBuf]) -> PathBuf {
 /// computed and written. The note says why a file was not used or could not be written.
 pub fn text_passes_cached(
     docs: &[Document],
+    reader: &dyn FileReader,
     path: &Path,
 ) -> (CorpusTextFindings, CorpusSearch, Option<String>) {
     let print = fingerprint(docs);
@@ -194,7 +195,7 @@ pub fn text_passes_cached(
         Ok((findings, search)) => return (findings, search, None),
         Err(LoadError::Missing | LoadError::Stale) => {}
         Err(LoadError::Invalid(why)) => {
-            let (f, s) = text_passes(docs);
+            let (f, s) = text_passes(docs, reader);
             let note = save(path, print, &f, &s, docs)
                 .err()
                 .map(|e| format!("Could not save the corpus findings: {e}"))
@@ -202,7 +203,7 @@ pub fn text_passes_cached(
             return (f, s, note);
         }
     }
-    let (f, s) = text_passes(docs);
+    let (f, s) = text_passes(docs, reader);
     let note =
         save(path, print, &f, &s, docs).err().map(|e| format!("Could not save the corpus findings: {e}"));
     (f, s, note)
@@ -464,7 +465,7 @@ mod tests {
     fn passes_find_boilerplate_copies_and_words_from_texts_on_disk() {
         let dir = tempfile::tempdir().unwrap();
         let docs = docs_in(dir.path(), &(0..10).collect::<Vec<_>>());
-        let (findings, search) = text_passes(&docs);
+        let (findings, search) = text_passes(&docs, &crate::corpus::FsReader);
         assert!(findings.boilerplate.iter().all(|r| r.len() == 1), "{:?}", findings.boilerplate);
         assert_eq!(findings.duplicates.len(), 1);
         assert_eq!(findings.duplicates[0].documents, vec![8, 9]);
@@ -480,14 +481,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("x.findings");
         let docs = docs_in(dir.path(), &(0..10).collect::<Vec<_>>());
-        let (f, s, note) = text_passes_cached(&docs, &file);
+        let (f, s, note) = text_passes_cached(&docs, &crate::corpus::FsReader, &file);
         assert_eq!(note, None);
         assert!(file.exists());
         // the same files arriving in another order: loaded, and mapped to the new positions
         let shuffled: Vec<usize> = vec![9, 3, 0, 8, 1, 2, 4, 5, 6, 7];
         let docs2 = docs_in(dir.path(), &shuffled);
         let (f2, s2) = load(&file, fingerprint(&docs2), &docs2).unwrap();
-        let (fresh_f, fresh_s) = text_passes(&docs2);
+        let (fresh_f, fresh_s) = text_passes(&docs2, &crate::corpus::FsReader);
         assert_eq!(f2, fresh_f);
         let text_of = |i: usize| docs2[i].text_or_read().unwrap();
         assert_eq!(s2.search("الأسبوع", 10, &text_of), fresh_s.search("الأسبوع", 10, &text_of));
@@ -505,7 +506,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("x.findings");
         let docs = docs_in(dir.path(), &(0..10).collect::<Vec<_>>());
-        text_passes_cached(&docs, &file);
+        text_passes_cached(&docs, &crate::corpus::FsReader, &file);
         let good = std::fs::read(&file).unwrap();
         for bad in [good[..good.len() - 3].to_vec(), b"garbage".to_vec(), {
             let mut b = good.clone();
@@ -514,7 +515,7 @@ mod tests {
             b
         }] {
             std::fs::write(&file, &bad).unwrap();
-            let (f, _, note) = text_passes_cached(&docs, &file);
+            let (f, _, note) = text_passes_cached(&docs, &crate::corpus::FsReader, &file);
             assert!(note.unwrap_or_default().contains("rebuilt"));
             assert_eq!(f.duplicates.len(), 1);
             assert_eq!(std::fs::read(&file).unwrap(), good, "rewritten identically");

@@ -98,6 +98,7 @@ impl AnalysisJob {
         shared: Arc<Vec<Document>>,
         roots: Option<Vec<PathBuf>>,
         edits: AliasEdits,
+        reader: Arc<dyn crate::corpus::FileReader>,
         notify: impl Fn() + Send + Sync + 'static,
     ) -> Option<Self> {
         let total = shared.len();
@@ -122,7 +123,9 @@ impl AnalysisJob {
                 };
                 let run = CacheRun { progress: Some(&progress), cancel: Some(&cancel2) };
                 trace_memory("start");
-                let text_of = |i: usize| documents.get(i).and_then(Document::text_or_read);
+                let text_of = |i: usize| {
+                    documents.get(i).and_then(|d| d.read_text(reader.as_ref()).ok()).map(|r| r.text)
+                };
                 let mut analyses = analyze_with_cache(&documents, text_of, &mut cache, &run);
                 trace_memory("analysed");
                 if analyses.cancelled {
@@ -142,11 +145,11 @@ impl AnalysisJob {
                 let (findings, index) = match &roots {
                     Some(r) => {
                         let path = crate::index::findings::findings_path_for(r);
-                        let (findings, index, note) = text_passes_cached(&documents, &path);
+                        let (findings, index, note) = text_passes_cached(&documents, reader.as_ref(), &path);
                         cache_note = cache_note.or(note);
                         (findings, index)
                     }
-                    None => text_passes(&documents),
+                    None => text_passes(&documents, reader.as_ref()),
                 };
                 for (a, ranges) in analyses.analyses.iter_mut().zip(&findings.boilerplate) {
                     drop_inside(a, ranges);
@@ -213,7 +216,7 @@ impl AnalysisJob {
                 let result = outcome.map(|prebuilt| {
                     let docs: Vec<Document> =
                         prebuilt.corpus.documents.iter().map(|d| d.doc.clone()).collect();
-                    let (findings, index) = text_passes(&docs);
+                    let (findings, index) = text_passes(&docs, &crate::corpus::FsReader);
                     drop(docs);
                     let index = Arc::new(index);
                     let stories =

@@ -235,6 +235,15 @@ impl KhabarApp {
         self.last_analysis_counts
     }
 
+    /// Hits of `query` in the corpus (0 before the search index is ready; for tests).
+    pub fn search_hit_count(&self, query: &str) -> usize {
+        let (Some(index), Some(corpus)) = (&self.search_index, &self.analyzed) else { return 0 };
+        let text_of = |d: usize| {
+            corpus.documents.get(d).map(|x| self.texts.text_or_empty(&x.doc)).unwrap_or_else(|| "".into())
+        };
+        index.search(query, 1, &text_of).total_hits
+    }
+
     /// True once the open folder is watched for changes.
     pub fn is_watching(&self) -> bool {
         self.watcher.is_some()
@@ -759,6 +768,7 @@ impl KhabarApp {
                 self.corpus.shared_documents(),
                 Some(self.corpus.roots().to_vec()),
                 self.alias_edits.clone(),
+                self.corpus_options.reader.clone(),
                 move || notify_ctx.request_repaint(),
             );
         }
@@ -797,6 +807,13 @@ impl KhabarApp {
     /// Installs a finished analysis (or recluster): the corpus model, search index, findings;
     /// re-anchors notes, reselects the entity kept by an alias edit, applies a pending view.
     fn take_analysis_result(&mut self, result: super::analysis::AnalysisResult, was_recluster: bool) {
+        let mut timer = FrameTimer::start();
+        self.install_analysis_result(result, was_recluster);
+        timer.lap("installing the analysis");
+        timer.report();
+    }
+
+    fn install_analysis_result(&mut self, result: super::analysis::AnalysisResult, was_recluster: bool) {
         if !self.notes_anchored {
             self.anchor_notes();
         }
@@ -1446,11 +1463,15 @@ impl KhabarApp {
 
 impl eframe::App for KhabarApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        let mut timer = FrameTimer::start();
         if self.corpus.poll() {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
+        timer.lap("taking loaded documents");
         self.poll_watcher(ctx);
         self.poll_analysis(ctx);
+        timer.lap("polling jobs");
+        timer.report();
         self.poll_folder_pick();
         self.poll_exports();
         if self.folder_pick.is_some() || !self.exports.is_empty() {
@@ -1469,6 +1490,7 @@ impl eframe::App for KhabarApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let mut timer = FrameTimer::start();
         let ctx = ui.ctx().clone();
         let dropped = drop::take_dropped(&ctx);
         if !dropped.is_empty() {
@@ -1484,6 +1506,8 @@ impl eframe::App for KhabarApp {
         egui::Panel::top("khabar.menu").show(ui, |ui| self.menu_ui(ui));
 
         self.update_visible();
+        timer.lap("before the panes");
+        timer.report();
         let Self {
             corpus,
             selection,
@@ -1551,13 +1575,16 @@ impl eframe::App for KhabarApp {
             ignored: corpus.ignored(),
             message: message.as_ref().map(|(m, _)| m.as_str()),
         };
+        let mut timer = FrameTimer::start();
         egui::Panel::bottom("khabar.status").show(ui, |ui| status::status_bar_ui(ui, &mut pane_ctx, &info));
+        timer.lap("status bar");
         let r = egui::Panel::left("khabar.documents")
             .resizable(true)
             .default_size(340.0)
             .min_size(200.0)
             .show(ui, |ui| documents_pane.ui(ui, &mut pane_ctx));
         pane_rects.insert(super::Pane::Documents, r.response.rect);
+        timer.lap("documents");
         let r = egui::Panel::right("khabar.entities")
             .resizable(true)
             .default_size(320.0)
@@ -1575,12 +1602,14 @@ impl eframe::App for KhabarApp {
                 }
             });
         pane_rects.insert(super::Pane::Entities, r.response.rect);
+        timer.lap("entities");
         let r = egui::Panel::bottom("khabar.timeline")
             .resizable(true)
             .default_size(220.0)
             .min_size(120.0)
             .show(ui, |ui| timeline_pane.ui(ui, &mut pane_ctx, timeline));
         pane_rects.insert(super::Pane::Timeline, r.response.rect);
+        timer.lap("timeline");
         {
             let view = document_pane.view_mut();
             view.font_size = settings.font_size;
@@ -1594,6 +1623,8 @@ impl eframe::App for KhabarApp {
         let r = egui::CentralPanel::default()
             .show(ui, |ui| document_pane.ui(ui, &mut pane_ctx, analyzed.as_deref()));
         pane_rects.insert(super::Pane::Document, r.response.rect);
+        timer.lap("document");
+        timer.report();
         pane_rects.insert(super::Pane::Window, ctx.content_rect());
         let (hovered_document, hovered_entity) = (pane_ctx.hovered_document, pane_ctx.hovered_entity.take());
         if let Some(d) = hovered_document {
@@ -1678,5 +1709,36 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 fn log_command(command: &Command, sent_from: &std::panic::Location<'_>) {
     if std::env::var_os("KHABAR_LOG_COMMANDS").is_some() {
         eprintln!("command {command:?} from {sent_from}");
+    }
+}
+
+/// With `KHABAR_TRACE_FRAMES` set, prints where the time of a slow frame went (stderr): the
+/// tool behind the "worst frame" figures of `khabar bench app`.
+struct FrameTimer {
+    laps: Option<(std::time::Instant, Vec<(&'static str, std::time::Duration)>)>,
+}
+
+impl FrameTimer {
+    fn start() -> Self {
+        static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let on = *ON.get_or_init(|| std::env::var_os("KHABAR_TRACE_FRAMES").is_some());
+        FrameTimer { laps: on.then(|| (std::time::Instant::now(), Vec::new())) }
+    }
+
+    fn lap(&mut self, what: &'static str) {
+        if let Some((t, laps)) = &mut self.laps {
+            laps.push((what, t.elapsed()));
+            *t = std::time::Instant::now();
+        }
+    }
+
+    fn report(&self) {
+        let Some((_, laps)) = &self.laps else { return };
+        let total: std::time::Duration = laps.iter().map(|(_, d)| *d).sum();
+        if total.as_millis() >= 20 {
+            let parts: Vec<String> =
+                laps.iter().map(|(w, d)| format!("{w} {:.1} ms", d.as_secs_f64() * 1e3)).collect();
+            eprintln!("slow panes ({:.1} ms): {}", total.as_secs_f64() * 1e3, parts.join(", "));
+        }
     }
 }

@@ -93,13 +93,14 @@ pub fn entity_rows_within(
     // (mentions, documents) per entity over the included documents.
     let counted: Option<Vec<(usize, usize)>> = include.map(|include| {
         let mut counts = vec![(0usize, 0usize); corpus.entities.len()];
-        for (_, d) in corpus.documents.iter().enumerate().filter(|(i, _)| include(*i)) {
-            let mut seen: Vec<usize> = Vec::new();
+        // the last document each entity was counted in: one pass over the mentions
+        let mut last_document = vec![usize::MAX; corpus.entities.len()];
+        for (i, d) in corpus.documents.iter().enumerate().filter(|(i, _)| include(*i)) {
             for &e in &d.entity_ids {
-                if let Some(c) = counts.get_mut(e) {
+                if let (Some(c), Some(last)) = (counts.get_mut(e), last_document.get_mut(e)) {
                     c.0 += 1;
-                    if !seen.contains(&e) {
-                        seen.push(e);
+                    if *last != i {
+                        *last = i;
                         c.1 += 1;
                     }
                 }

@@ -187,3 +187,62 @@ fn once_analysed_the_list_is_newest_first_counting_inferred_dates() {
     assert!(dates[first_undated..].iter().all(|d| d.is_none()), "{dates:?}");
     assert!(dates[..first_undated].windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
 }
+
+/// Reads like the file system, counting the article files read.
+#[derive(Default)]
+struct CountingReader {
+    reads: std::sync::Mutex<Vec<std::path::PathBuf>>,
+}
+
+impl khabar::corpus::FileReader for CountingReader {
+    fn read(&self, path: &std::path::Path, max_bytes: u64) -> std::io::Result<Vec<u8>> {
+        if let Ok(mut r) = self.reads.lock() {
+            r.push(path.to_path_buf());
+        }
+        khabar::corpus::FsReader.read(path, max_bytes)
+    }
+}
+
+/// The app on `folder`, reading through `reader`, run until analysed.
+fn analysed_with_reader(
+    folder: &std::path::Path,
+    reader: Arc<CountingReader>,
+) -> Harness<'static, KhabarApp> {
+    let options = khabar::corpus::CorpusOptions::default().with_reader(reader);
+    let paths = vec![folder.to_path_buf()];
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .wgpu()
+        .build_eframe(move |cc| KhabarApp::with_corpus_options(cc, paths, options));
+    super::run_until_idle(&mut h);
+    h
+}
+
+#[test]
+fn reopening_an_unchanged_folder_reads_only_the_document_shown_and_a_changed_file_alone() {
+    isolate_dirs();
+    let folder = super::samples_copy();
+    let first = Arc::new(CountingReader::default());
+    let h = analysed_with_reader(folder.path(), first.clone());
+    let analysed = h.state().analyzed().unwrap();
+    let (entities, documents) = (analysed.entities.len(), analysed.documents.len());
+    drop(h);
+    let read_first = first.reads.lock().unwrap().len();
+    assert!(read_first >= documents, "the first opening reads every file ({read_first} reads)");
+
+    let again = Arc::new(CountingReader::default());
+    let h = analysed_with_reader(folder.path(), again.clone());
+    let reads = again.reads.lock().unwrap().clone();
+    assert!(reads.len() <= 1, "only the document shown is read: {reads:?}");
+    let analysed = h.state().analyzed().unwrap();
+    assert_eq!((analysed.entities.len(), analysed.documents.len()), (entities, documents));
+    assert!(h.state().search_hit_count("بوتين") > 0, "the search index came back with the corpus");
+    drop(h);
+
+    // one file changed: it alone is analysed again
+    let changed = std::fs::read_dir(folder.path()).unwrap().next().unwrap().unwrap().path();
+    let text = std::fs::read_to_string(&changed).unwrap();
+    std::fs::write(&changed, format!("{text}\nوزار بوتين القاهرة.")).unwrap();
+    let h = analysed_with_reader(folder.path(), Arc::new(CountingReader::default()));
+    assert_eq!(h.state().last_analysis_counts(), (documents - 1, 1));
+}
