@@ -14,6 +14,7 @@ pub mod bench;
 pub mod corpus;
 pub mod extract;
 pub mod index;
+pub mod memory;
 pub mod text;
 
 #[cfg(feature = "gui")]

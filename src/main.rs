@@ -10,7 +10,15 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Makes mimalloc return the calling thread's free pages to the system (and collect its
+/// abandoned heaps): installed as [`khabar::memory`]'s hook.
+fn release_free_memory() {
+    // SAFETY: mi_collect has no preconditions; it only walks this thread's heap.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 fn main() -> ExitCode {
+    khabar::memory::set_release_hook(release_free_memory);
     match cli::run() {
         Ok(code) => code,
         Err(err) => {

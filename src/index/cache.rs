@@ -937,7 +937,10 @@ pub fn clear_cache(folder: &Path) -> std::io::Result<(usize, u64)> {
     for e in rd.flatten() {
         let path = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
-        let ours = name.ends_with(".cache") || (name.starts_with('.') && name.contains(".cache.tmp-"));
+        // analysis caches, corpus findings files (index/findings.rs) and their temporary files
+        let ours = [".cache", ".findings"].iter().any(|ext| {
+            name.ends_with(ext) || (name.starts_with('.') && name.contains(&format!("{ext}.tmp-")))
+        });
         if ours && path.is_file() {
             bytes += e.metadata().map_or(0, |m| m.len());
             std::fs::remove_file(&path)?;
@@ -1224,8 +1227,9 @@ mod tests {
         assert_eq!(info.len(), 1);
         assert_eq!((info[0].documents, info[0].problem.as_deref()), (Some(1), None));
         std::fs::write(folder.join("keep.txt"), "not ours").unwrap();
-        assert_eq!(clear_cache(&folder).unwrap().0, 1);
-        assert!(!file.exists() && folder.join("keep.txt").exists());
+        std::fs::write(folder.join("c.findings"), "findings").unwrap();
+        assert_eq!(clear_cache(&folder).unwrap().0, 2);
+        assert!(!file.exists() && !folder.join("c.findings").exists() && folder.join("keep.txt").exists());
     }
 
     #[test]

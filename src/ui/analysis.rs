@@ -139,6 +139,7 @@ impl AnalysisJob {
                     }
                 }
                 drop(cache);
+                crate::memory::release_free_memory();
                 trace_memory("cache saved and dropped");
                 // Boilerplate: learned over the corpus; its mentions and times are dropped (the
                 // cached analyses stay whole, so a grown corpus can re-learn it).
@@ -154,12 +155,14 @@ impl AnalysisJob {
                 for (a, ranges) in analyses.analyses.iter_mut().zip(&findings.boilerplate) {
                     drop_inside(a, ranges);
                 }
+                crate::memory::release_free_memory();
                 trace_memory("boilerplate, duplicates and search index");
                 let corpus = AnalyzedCorpus::build(documents, analyses.analyses, &edits);
                 trace_memory("corpus model");
                 let index = Arc::new(index);
                 let stories = super::stories::Stories::new(corpus.documents.len(), &findings.duplicates);
                 let timeline = Arc::new(super::timeline::TimelineModel::from_corpus(&corpus));
+                crate::memory::release_free_memory();
                 trace_memory("timeline");
                 let listing_order = Some(listing_order(&corpus));
                 let result = AnalysisResult {
