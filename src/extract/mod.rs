@@ -3,8 +3,11 @@
 //! inferred publication dates). All offsets are Unicode code points into the document text.
 
 pub mod entities;
+pub mod surface;
 pub mod times;
 pub mod timex_range;
+
+pub use surface::Surface;
 
 use std::ops::Range;
 
@@ -53,7 +56,8 @@ impl EntityType {
 pub struct EntityMention {
     pub start: usize,
     pub end: usize,
-    pub text: String,
+    /// Interned: equal surfaces share one allocation.
+    pub text: Surface,
     #[serde(rename = "type")]
     pub kind: EntityType,
 }
@@ -73,10 +77,11 @@ pub enum TimexType {
 pub struct TimeExpression {
     pub start: usize,
     pub end: usize,
-    pub text: String,
+    /// Interned, as `value`.
+    pub text: Surface,
     #[serde(rename = "type")]
     pub kind: TimexType,
-    pub value: String,
+    pub value: Surface,
 }
 
 /// A publication date inferred from the text of a headerless article, with its evidence.

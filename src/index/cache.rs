@@ -41,7 +41,8 @@ use rayon::prelude::*;
 
 use crate::corpus::Document;
 use crate::extract::{
-    DocumentAnalysis, EntityMention, EntityType, InferredDate, TimeExpression, TimexType, analyze_document,
+    DocumentAnalysis, EntityMention, EntityType, InferredDate, Surface, TimeExpression, TimexType,
+    analyze_document,
 };
 
 /// Magic bytes at the start of a cache file.
@@ -543,6 +544,11 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Option<String> {
         std::str::from_utf8(self.bytes()?).ok().map(str::to_string)
     }
+
+    /// An interned string (no allocation when the text is already known).
+    fn surface(&mut self) -> Option<Surface> {
+        std::str::from_utf8(self.bytes()?).ok().map(Surface::new)
+    }
 }
 
 fn entity_code(k: EntityType) -> u8 {
@@ -716,9 +722,9 @@ pub fn encode_analysis(a: &DocumentAnalysis) -> Vec<u8> {
 pub fn decode_analysis(blob: &[u8]) -> Option<DocumentAnalysis> {
     let mut r = Reader { bytes: blob, pos: 0 };
     let n = r.count()?;
-    let mut spans: Vec<String> = Vec::with_capacity(n);
+    let mut spans: Vec<Surface> = Vec::with_capacity(n);
     for _ in 0..n {
-        spans.push(r.string()?);
+        spans.push(r.surface()?);
     }
     let n = r.count()?;
     let mut entities = Vec::with_capacity(n);
@@ -736,7 +742,7 @@ pub fn decode_analysis(blob: &[u8]) -> Option<DocumentAnalysis> {
         let end = start.checked_add(r.usize()?)?;
         let kind = timex_kind(r.byte()?)?;
         let span = spans.get(r.usize()?)?.clone();
-        let value = r.string()?;
+        let value = r.surface()?;
         times.push(TimeExpression { start, end, text: span, kind, value });
     }
     let published_inferred = match r.byte()? {

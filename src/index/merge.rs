@@ -131,7 +131,7 @@ pub fn document_from_record(r: DocumentJson) -> (Document, DocumentAnalysis) {
             e.mentions.iter().map(|m| EntityMention {
                 start: m.start,
                 end: m.end,
-                text: m.text.clone(),
+                text: m.text.as_str().into(),
                 kind: e.kind,
             })
         })

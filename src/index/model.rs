@@ -12,7 +12,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::corpus::{Document, FileProblem};
-use crate::extract::{DocumentAnalysis, EntityMention, EntityType, TimexType, analyze_document};
+use crate::extract::{DocumentAnalysis, EntityMention, EntityType, Surface, TimexType, analyze_document};
 
 use super::aliases::{AliasEdits, Clustering, FormCount, cluster_forms};
 
@@ -54,8 +54,8 @@ pub struct Event {
     /// Sentence range (code points).
     pub start: usize,
     pub end: usize,
-    /// TIMEX3 value of the time expression.
-    pub value: String,
+    /// TIMEX3 value of the time expression (interned).
+    pub value: Surface,
     /// Entities in the sentence, in order of first mention.
     pub entities: Vec<EntityId>,
 }
@@ -165,7 +165,7 @@ impl AnalyzedCorpus {
             let mut mf = Vec::with_capacity(d.analysis.entities.len());
             for m in &d.analysis.entities {
                 let ix = *form_ix.entry((m.kind, m.text.as_ref())).or_insert_with(|| {
-                    forms.push(FormCount { kind: m.kind, text: m.text.clone(), count: 0 });
+                    forms.push(FormCount { kind: m.kind, text: m.text.to_string(), count: 0 });
                     forms.len() - 1
                 });
                 if let Some(f) = forms.get_mut(ix) {
@@ -415,7 +415,7 @@ pub(crate) mod tests {
         for (m, kind) in mentions {
             for s in find_all(m) {
                 let end = s + m.chars().count();
-                entities.push(EntityMention { start: s, end, text: m.to_string(), kind: *kind });
+                entities.push(EntityMention { start: s, end, text: (*m).into(), kind: *kind });
             }
         }
         let mut ts = Vec::new();
@@ -424,9 +424,9 @@ pub(crate) mod tests {
                 ts.push(TimeExpression {
                     start: s,
                     end: s + t.chars().count(),
-                    text: t.to_string(),
+                    text: (*t).into(),
                     kind: TimexType::Date,
-                    value: v.to_string(),
+                    value: (*v).into(),
                 });
             }
         }

@@ -112,7 +112,7 @@ fn grouped_entities(
             out.len() - 1
         });
         if let Some(g) = out.get_mut(i) {
-            g.mentions.push(MentionJson { start: m.start, end: m.end, text: m.text.clone() });
+            g.mentions.push(MentionJson { start: m.start, end: m.end, text: m.text.to_string() });
         }
     }
     out
@@ -159,7 +159,7 @@ pub fn corpus_json(corpus: &AnalyzedCorpus) -> AnalysisJson {
             document: path_of(ev.document),
             start: ev.start,
             end: ev.end,
-            value: ev.value.clone(),
+            value: ev.value.to_string(),
             entities: ev.entities.iter().map(|&e| id_of(e).0).collect(),
         })
         .collect();
@@ -179,7 +179,7 @@ pub fn document_record(d: &AnalyzedDocument) -> DocumentJson {
     let mut mention_form = Vec::with_capacity(d.analysis.entities.len());
     for m in &d.analysis.entities {
         let ix = *form_ix.entry((m.kind, m.text.as_ref())).or_insert_with(|| {
-            forms.push(FormCount { kind: m.kind, text: m.text.clone(), count: 0 });
+            forms.push(FormCount { kind: m.kind, text: m.text.to_string(), count: 0 });
             forms.len() - 1
         });
         if let Some(f) = forms.get_mut(ix) {
@@ -215,7 +215,7 @@ pub fn document_record(d: &AnalyzedDocument) -> DocumentJson {
         .map(|ev| DocEventJson {
             start: ev.start,
             end: ev.end,
-            value: ev.value,
+            value: ev.value.to_string(),
             entities: ev.entities.iter().map(|l| format!("d:{l}")).collect(),
         })
         .collect();

@@ -398,7 +398,7 @@ mod tests {
             a.entities.push(crate::extract::EntityMention {
                 start,
                 end,
-                text: String::new(),
+                text: "".into(),
                 kind: crate::extract::EntityType::Person,
             });
         }

@@ -29,8 +29,8 @@ pub struct TimelineEvent {
     /// First and last day covered (days since 1970-01-01, inclusive).
     pub first_day: i64,
     pub last_day: i64,
-    /// TIMEX3 value as found.
-    pub value: String,
+    /// TIMEX3 value as found (interned, shared with the corpus' events).
+    pub value: crate::extract::Surface,
     /// Corpus-level entity ids in the sentence.
     /// Entities in the sentence (indices into the corpus' entities; see
     /// [`TimelineModel::entity_index`]).

@@ -119,7 +119,7 @@ pub(crate) fn mention_over(
         }
     }
     let s = text.get(bstart..b.byte_end)?;
-    (cstart < b.end).then(|| EntityMention { start: cstart, end: b.end, text: s.to_string(), kind })
+    (cstart < b.end).then(|| EntityMention { start: cstart, end: b.end, text: s.into(), kind })
 }
 
 /// Loads the embedded model, word lists and this thread's tagger (about 0.3 s of CPU, ~90 MB),

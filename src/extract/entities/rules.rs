@@ -202,13 +202,13 @@ mod tests {
         let skips = vec![0; tokens.len()];
         apply(text, &tokens, &skips, &mut mentions);
         mentions.sort_by_key(|m| m.start);
-        mentions.into_iter().map(|m| (m.text, m.kind)).collect()
+        mentions.into_iter().map(|m| (m.text.to_string(), m.kind)).collect()
     }
 
     fn mention(text: &str, part: &str, kind: EntityType) -> EntityMention {
         let b = text.find(part).unwrap_or(0);
         let start = text[..b].chars().count();
-        EntityMention { start, end: start + part.chars().count(), text: part.to_string(), kind }
+        EntityMention { start, end: start + part.chars().count(), text: part.into(), kind }
     }
 
     #[test]

@@ -105,7 +105,7 @@ pub fn extract_times(text: &str, dct: Option<NaiveDate>) -> Vec<TimeExpression> 
         }
         let (Some(&bs), Some(&be)) = (byte_at.get(*s), byte_at.get(*e)) else { continue };
         let Some(span_text) = text.get(bs..be) else { continue };
-        out.push(TimeExpression { start: *s, end: *e, text: span_text.to_string(), kind, value });
+        out.push(TimeExpression { start: *s, end: *e, text: span_text.into(), kind, value: value.into() });
     }
     out
 }

@@ -13,7 +13,7 @@ fn d(s: &str) -> Option<NaiveDate> {
 
 /// (text, value) of every expression found.
 fn found(text: &str, dct: &str) -> Vec<(String, String)> {
-    extract_times(text, d(dct)).into_iter().map(|t| (t.text, t.value)).collect()
+    extract_times(text, d(dct)).into_iter().map(|t| (t.text.to_string(), t.value.to_string())).collect()
 }
 
 fn has(text: &str, dct: &str, span: &str, value: &str) {
