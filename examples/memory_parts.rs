@@ -87,12 +87,20 @@ fn main() {
     println!("entities {} x {} B", ent_n, std::mem::size_of::<EntityMention>());
     println!("times {} x {} B", tim_n, std::mem::size_of::<TimeExpression>());
     println!("sentences {} x {} B", sen_n, std::mem::size_of::<std::ops::Range<usize>>());
+    let blobs: Vec<Vec<u8>> = an.iter().map(khabar::index::cache::encode_analysis).collect();
+    println!(
+        "cache blobs {} MB (capacity {} MB)",
+        mb(blobs.iter().map(Vec::len).sum()),
+        mb(blobs.iter().map(Vec::capacity).sum())
+    );
+    drop(blobs);
 
     let before_model = LIVE.load(Ordering::Relaxed);
     let c = AnalyzedCorpus::build(docs, an, &Default::default());
     rss("model");
     println!("model adds {} MB on the heap", mb(LIVE.load(Ordering::Relaxed).saturating_sub(before_model)));
-    let ev: usize = c.events.iter().map(|e| std::mem::size_of_val(e) + e.entities.capacity() * 8).sum();
+    let ev: usize =
+        c.events.iter().map(|e| std::mem::size_of_val(e) + std::mem::size_of_val(&*e.entities)).sum();
     let ents: usize = c
         .entities
         .iter()

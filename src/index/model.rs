@@ -25,8 +25,16 @@ pub type EntityId = usize;
 pub struct AnalyzedDocument {
     pub doc: Document,
     pub analysis: DocumentAnalysis,
-    /// `entity_ids[i]` is the entity of `analysis.entities[i]`.
-    pub entity_ids: Vec<EntityId>,
+    /// `entity_ids[i]` is the entity of `analysis.entities[i]` (an [`EntityId`] stored in 4
+    /// bytes: a corpus has millions of mentions; see [`Self::mention_entities`]).
+    pub entity_ids: Vec<u32>,
+}
+
+impl AnalyzedDocument {
+    /// The entity of each mention, in the order of `analysis.entities`.
+    pub fn mention_entities(&self) -> impl ExactSizeIterator<Item = EntityId> + Clone + '_ {
+        self.entity_ids.iter().map(|&e| e as EntityId)
+    }
 }
 
 /// One corpus-level entity (a cluster of aliases).
@@ -57,7 +65,7 @@ pub struct Event {
     /// TIMEX3 value of the time expression (interned).
     pub value: Surface,
     /// Entities in the sentence, in order of first mention.
-    pub entities: Vec<EntityId>,
+    pub entities: Box<[EntityId]>,
 }
 
 /// Scope of a co-occurrence count.
@@ -205,11 +213,14 @@ impl AnalyzedCorpus {
         let mut events = Vec::new();
         let mut sentence_total = 0;
         for (di, (d, mf)) in self.documents.iter_mut().zip(mention_forms).enumerate() {
-            d.entity_ids = mf.iter().map(|&f| form_cluster.get(f).copied().unwrap_or(0)).collect();
+            d.entity_ids = mf
+                .iter()
+                .map(|&f| form_cluster.get(f).and_then(|&c| u32::try_from(c).ok()).unwrap_or(0))
+                .collect();
             let sentences = &d.analysis.sentences;
             sentence_total += sentences.len();
             let mut seen_sentence: Vec<(EntityId, Option<usize>)> = Vec::new();
-            for (m, &e) in d.analysis.entities.iter().zip(&d.entity_ids) {
+            for (m, e) in d.analysis.entities.iter().zip(d.mention_entities()) {
                 let Some(ent) = entities.get_mut(e) else { continue };
                 ent.mention_count += 1;
                 if ent.documents.last() != Some(&di) {
@@ -225,7 +236,10 @@ impl AnalyzedCorpus {
         }
         for e in &mut entities {
             e.document_count = e.documents.len();
+            e.documents.shrink_to_fit();
         }
+        // a 100,000-article corpus has ~600,000 events: no spare capacity
+        events.shrink_to_fit();
         self.entities = entities;
         self.events = events;
         self.sentence_total = sentence_total;
@@ -244,7 +258,13 @@ impl AnalyzedCorpus {
     /// Mentions of `entity` in document `doc`, in text order.
     pub fn mentions_of(&self, entity: EntityId, doc: usize) -> Vec<&EntityMention> {
         let Some(d) = self.documents.get(doc) else { return Vec::new() };
-        d.analysis.entities.iter().zip(&d.entity_ids).filter(|(_, e)| **e == entity).map(|(m, _)| m).collect()
+        d.analysis
+            .entities
+            .iter()
+            .zip(d.mention_entities())
+            .filter(|(_, e)| *e == entity)
+            .map(|(m, _)| m)
+            .collect()
     }
 
     /// Events mentioning `entity`.
@@ -272,8 +292,7 @@ impl AnalyzedCorpus {
             let Some(d) = self.documents.get(di) else { continue };
             match scope {
                 CoScope::Document => {
-                    let mut others: Vec<EntityId> =
-                        d.entity_ids.iter().copied().filter(|&e| e != entity).collect();
+                    let mut others: Vec<EntityId> = d.mention_entities().filter(|&e| e != entity).collect();
                     others.sort_unstable();
                     others.dedup();
                     for e in others {
@@ -286,8 +305,8 @@ impl AnalyzedCorpus {
                         .analysis
                         .entities
                         .iter()
-                        .zip(&d.entity_ids)
-                        .map(|(m, &e)| (sentence_of(sents, m.start), e))
+                        .zip(d.mention_entities())
+                        .map(|(m, e)| (sentence_of(sents, m.start), e))
                         .filter(|(s, _)| s.is_some())
                         .collect();
                     let mut mine: Vec<Option<usize>> =
@@ -370,7 +389,7 @@ impl AnalyzedCorpus {
 
 /// Events of one document: one per (sentence, dated time value), with the entities whose
 /// mentions start in the sentence (first-mention order).
-pub fn document_events(doc: usize, analysis: &DocumentAnalysis, entity_ids: &[EntityId]) -> Vec<Event> {
+pub fn document_events(doc: usize, analysis: &DocumentAnalysis, entity_ids: &[u32]) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     for t in &analysis.times {
         if !is_dated(t.kind, &t.value) {
@@ -382,12 +401,18 @@ pub fn document_events(doc: usize, analysis: &DocumentAnalysis, entity_ids: &[En
             continue;
         }
         let mut entities = Vec::new();
-        for (m, &e) in analysis.entities.iter().zip(entity_ids) {
+        for (m, e) in analysis.entities.iter().zip(entity_ids.iter().map(|&e| e as EntityId)) {
             if m.start >= s.start && m.start < s.end && !entities.contains(&e) {
                 entities.push(e);
             }
         }
-        out.push(Event { document: doc, start: s.start, end: s.end, value: t.value.clone(), entities });
+        out.push(Event {
+            document: doc,
+            start: s.start,
+            end: s.end,
+            value: t.value.clone(),
+            entities: entities.into_boxed_slice(),
+        });
     }
     out.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.value.cmp(&b.value)));
     out

@@ -100,12 +100,12 @@ fn date_string(d: Option<NaiveDate>) -> Option<String> {
 /// Groups a document's mentions by entity, in order of first mention.
 fn grouped_entities(
     d: &AnalyzedDocument,
-    entity_ids: &[EntityId],
+    entity_ids: impl Iterator<Item = EntityId>,
     id_of: &dyn Fn(EntityId) -> (String, EntityType, String),
 ) -> Vec<DocEntityJson> {
     let mut out: Vec<DocEntityJson> = Vec::new();
     let mut slot: HashMap<EntityId, usize> = HashMap::new();
-    for (m, &e) in d.analysis.entities.iter().zip(entity_ids) {
+    for (m, e) in d.analysis.entities.iter().zip(entity_ids) {
         let i = *slot.entry(e).or_insert_with(|| {
             let (id, kind, canonical) = id_of(e);
             out.push(DocEntityJson { id, kind, canonical, mentions: Vec::new() });
@@ -135,7 +135,7 @@ pub fn corpus_json(corpus: &AnalyzedCorpus) -> AnalysisJson {
             path: d.doc.rel_path.clone(),
             published: date_string(d.doc.published),
             published_inferred: date_string(d.analysis.published_inferred.as_ref().map(|i| i.date)),
-            entities: grouped_entities(d, &d.entity_ids, &id_of),
+            entities: grouped_entities(d, d.mention_entities(), &id_of),
             times: d.analysis.times.clone(),
             events: None,
         })
@@ -189,16 +189,16 @@ pub fn document_record(d: &AnalyzedDocument) -> DocumentJson {
     }
     let clustering = cluster_forms(&forms, &AliasEdits::new());
     // local ids in order of first mention
-    let mut local: HashMap<usize, usize> = HashMap::new();
-    let mut local_ids: Vec<EntityId> = Vec::with_capacity(mention_form.len());
+    let mut local: HashMap<usize, u32> = HashMap::new();
+    let mut local_ids: Vec<u32> = Vec::with_capacity(mention_form.len());
     for &f in &mention_form {
         let c = clustering.form_cluster.get(f).copied().unwrap_or(0);
-        let n = local.len();
+        let n = u32::try_from(local.len()).unwrap_or(u32::MAX);
         local_ids.push(*local.entry(c).or_insert(n));
     }
     let mut by_local: Vec<usize> = vec![0; local.len()];
     for (&c, &l) in &local {
-        if let Some(slot) = by_local.get_mut(l) {
+        if let Some(slot) = by_local.get_mut(l as usize) {
             *slot = c;
         }
     }
@@ -224,7 +224,7 @@ pub fn document_record(d: &AnalyzedDocument) -> DocumentJson {
         path: d.doc.rel_path.clone(),
         published: date_string(d.doc.published),
         published_inferred: date_string(d.analysis.published_inferred.as_ref().map(|i| i.date)),
-        entities: grouped_entities(d, &local_ids, &id_of),
+        entities: grouped_entities(d, local_ids.iter().map(|&l| l as EntityId), &id_of),
         times: d.analysis.times.clone(),
         events: Some(events),
     }
@@ -262,7 +262,7 @@ pub fn write_mentions_filtered<W: std::io::Write>(
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["document", "entity_id", "type", "canonical", "start", "end", "text"])?;
     for (di, d) in corpus.documents.iter().enumerate() {
-        for (m, &e) in d.analysis.entities.iter().zip(&d.entity_ids) {
+        for (m, e) in d.analysis.entities.iter().zip(d.mention_entities()) {
             if !keep(di, e) {
                 continue;
             }

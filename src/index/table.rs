@@ -197,7 +197,7 @@ fn entity_rows<'a>(corpus: &'a AnalyzedCorpus, filter: &TableFilter) -> Vec<Enti
     let mut docs = vec![0usize; corpus.entities.len()];
     for (d, _) in corpus.documents.iter().zip(&keep).filter(|(_, k)| **k) {
         let mut seen: HashSet<EntityId> = HashSet::new();
-        for &e in &d.entity_ids {
+        for e in d.mention_entities() {
             if let Some(m) = mentions.get_mut(e) {
                 *m += 1;
             }
@@ -229,7 +229,7 @@ fn mention_rows<'a>(corpus: &'a AnalyzedCorpus, filter: &TableFilter) -> Vec<Men
     let keep = selected_documents(corpus, filter, true);
     let mut rows = Vec::new();
     for (d, _) in corpus.documents.iter().zip(&keep).filter(|(_, k)| **k) {
-        for (m, &e) in d.analysis.entities.iter().zip(&d.entity_ids) {
+        for (m, e) in d.analysis.entities.iter().zip(d.mention_entities()) {
             if filter.entity.is_some_and(|f| f != e) {
                 continue;
             }

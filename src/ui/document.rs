@@ -209,7 +209,7 @@ impl DocumentPane {
         let mut selected_mentions = Vec::new();
         let hovered_entity = ctx.hovered_entity_in.clone();
         if let (Some(a), Some(ad)) = (analyzed, analysed) {
-            for (m, &eid) in ad.analysis.entities.iter().zip(ad.entity_ids.iter()) {
+            for (m, eid) in ad.analysis.entities.iter().zip(ad.mention_entities()) {
                 let id = a.entities.get(eid).map(|e| e.id.as_str());
                 let selected = id.is_some() && id == ctx.selection.entity.as_deref();
                 let hovered = id.is_some() && id == hovered_entity.as_deref();
@@ -307,9 +307,9 @@ impl DocumentPane {
                 .analysis
                 .entities
                 .iter()
-                .zip(ad.entity_ids.iter())
+                .zip(ad.mention_entities())
                 .find(|(m, _)| (m.start..m.end).contains(&c));
-            if let Some((_, &eid)) = hit
+            if let Some((_, eid)) = hit
                 && let Some(e) = a.entities.get(eid)
             {
                 ctx.hovered_entity = Some(e.id.clone());

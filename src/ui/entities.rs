@@ -96,7 +96,7 @@ pub fn entity_rows_within(
         // the last document each entity was counted in: one pass over the mentions
         let mut last_document = vec![usize::MAX; corpus.entities.len()];
         for (i, d) in corpus.documents.iter().enumerate().filter(|(i, _)| include(*i)) {
-            for &e in &d.entity_ids {
+            for e in d.mention_entities() {
                 if let (Some(c), Some(last)) = (counts.get_mut(e), last_document.get_mut(e)) {
                     c.0 += 1;
                     if *last != i {

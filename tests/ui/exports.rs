@@ -54,7 +54,7 @@ fn exporting_the_mentions_table_of_a_selected_entity_writes_only_its_rows() {
     let mut h = harness();
     let analyzed = h.state().analyzed().unwrap();
     let doc = h.state().selection().document.unwrap();
-    let eid = *analyzed.documents[doc].entity_ids.first().expect("entities");
+    let eid = analyzed.documents[doc].mention_entities().next().expect("entities");
     let entity = analyzed.entities[eid].clone();
     h.state_mut().send(khabar::ui::command::Command::SelectEntity(Some(entity.id.clone())));
     h.run_steps(3);

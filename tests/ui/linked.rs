@@ -43,7 +43,7 @@ fn selecting_an_entity_filters_documents_and_highlights_its_mentions() {
         .clone();
     let eid = analyzed.entity_by_id(&row.id).unwrap();
     let mut expected_docs = analyzed.entities[eid].documents.clone();
-    let mentions_here = analyzed.documents[doc].entity_ids.iter().filter(|&&e| e == eid).count();
+    let mentions_here = analyzed.documents[doc].mention_entities().filter(|&e| e == eid).count();
 
     h.get_by_role_and_label(Role::ListItem, &row.canonical).click();
     h.run_steps(4);

@@ -98,7 +98,7 @@ fn a_saved_view_restores_the_entity_and_document() {
     let mut h = harness(vec![folder.path().to_path_buf()]);
     let analyzed = h.state().analyzed().unwrap();
     let doc = h.state().selection().document.unwrap();
-    let eid = *analyzed.documents[doc].entity_ids.first().expect("entities");
+    let eid = analyzed.documents[doc].mention_entities().next().expect("entities");
     let entity = analyzed.entities[eid].id.clone();
     h.state_mut().send(Command::SelectEntity(Some(entity.clone())));
     h.run_steps(2);
