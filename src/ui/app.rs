@@ -893,9 +893,9 @@ impl KhabarApp {
                     }
                 }
                 for e in &timeline.events {
-                    if e.last_day >= a
-                        && e.first_day <= b
-                        && let Some(x) = in_range.get_mut(e.document)
+                    if e.last_day() >= a
+                        && e.first_day() <= b
+                        && let Some(x) = in_range.get_mut(e.document())
                     {
                         *x = true;
                     }
