@@ -137,7 +137,7 @@ pub fn entity_rows_within(
         Scope::Document => {
             let Some(doc) = document.and_then(|d| corpus.documents.get(d)) else { return Vec::new() };
             let mut counts: std::collections::BTreeMap<usize, usize> = Default::default();
-            for &id in &doc.entity_ids {
+            for id in doc.mention_entities() {
                 *counts.entry(id).or_default() += 1;
             }
             counts
