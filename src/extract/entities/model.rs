@@ -320,7 +320,7 @@ impl<'m> Tagger<'m> {
         &self.lex
     }
 
-    fn entry_for(&self, feats: WordFeats) -> Entry {
+    fn entry_for(&self, mut feats: WordFeats) -> Entry {
         let mut own = [0f32; NTAGS];
         for &h in &feats.own {
             self.model.add_feature(h, &mut own);
@@ -331,6 +331,11 @@ impl<'m> Tagger<'m> {
                 self.model.add_feature(features::at_offset(h, d), &mut ctx[k]);
             }
         }
+        // the scores above are all the tagger needs of the hashed features: a cache of up to
+        // CACHE_LIMIT words per thread keeps no feature lists (they were most of its memory)
+        feats.own = Vec::new();
+        feats.ctx = Vec::new();
+        feats.name.shrink_to_fit();
         Entry { feats, own, ctx }
     }
 
