@@ -25,7 +25,9 @@ fn trace_memory(stage: &str) {
     if std::env::var_os("KHABAR_TRACE_MEMORY").is_none() {
         return;
     }
-    let rss = crate::bench::proc_status_kb("VmRSS").map_or("?".to_owned(), |kb| format!("{} MB", kb / 1024));
+    let mb =
+        |field| crate::bench::proc_status_kb(field).map_or("?".to_owned(), |kb| format!("{} MB", kb / 1024));
+    let rss = format!("{} (peak so far {})", mb("VmRSS"), mb("VmHWM"));
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let t = START.get_or_init(std::time::Instant::now).elapsed();
     eprintln!("{:8.3} s  memory at {stage}: {rss}", t.as_secs_f64());
