@@ -168,9 +168,10 @@ impl AnalyzedCorpus {
         // distinct forms
         let mut form_ix: HashMap<(EntityType, &str), usize> = HashMap::new();
         let mut forms: Vec<FormCount> = Vec::new();
-        let mut mention_forms: Vec<Vec<usize>> = Vec::with_capacity(self.documents.len());
+        // the form of every mention, all documents in a row (millions on a large corpus)
+        let mut mention_forms: Vec<u32> =
+            Vec::with_capacity(self.documents.iter().map(|d| d.analysis.entities.len()).sum());
         for d in &self.documents {
-            let mut mf = Vec::with_capacity(d.analysis.entities.len());
             for m in &d.analysis.entities {
                 let ix = *form_ix.entry((m.kind, m.text.as_ref())).or_insert_with(|| {
                     forms.push(FormCount { kind: m.kind, text: m.text.to_string(), count: 0 });
@@ -179,9 +180,8 @@ impl AnalyzedCorpus {
                 if let Some(f) = forms.get_mut(ix) {
                     f.count += 1;
                 }
-                mf.push(ix);
+                mention_forms.push(u32::try_from(ix).unwrap_or(u32::MAX));
             }
-            mention_forms.push(mf);
         }
         drop(form_ix);
         let Clustering { clusters, form_cluster } = cluster_forms(&forms, edits);
@@ -212,10 +212,12 @@ impl AnalyzedCorpus {
 
         let mut events = Vec::new();
         let mut sentence_total = 0;
-        for (di, (d, mf)) in self.documents.iter_mut().zip(mention_forms).enumerate() {
-            d.entity_ids = mf
-                .iter()
-                .map(|&f| form_cluster.get(f).and_then(|&c| u32::try_from(c).ok()).unwrap_or(0))
+        let mut forms_of_mentions = mention_forms.iter();
+        for (di, d) in self.documents.iter_mut().enumerate() {
+            d.entity_ids = forms_of_mentions
+                .by_ref()
+                .take(d.analysis.entities.len())
+                .map(|&f| form_cluster.get(f as usize).and_then(|&c| u32::try_from(c).ok()).unwrap_or(0))
                 .collect();
             let sentences = &d.analysis.sentences;
             sentence_total += sentences.len();
