@@ -218,7 +218,12 @@ impl AnalysisJob {
                     ..Default::default()
                 };
                 let outcome = crate::index::prebuilt::open_analysis_files_with(&files, &edits, &options);
-                let result = outcome.map(|prebuilt| {
+                let result = outcome.map(|mut prebuilt| {
+                    // The texts were checked against the records; like an opened folder, the
+                    // app reads them again when they are shown.
+                    for d in &mut prebuilt.corpus.documents {
+                        d.doc.release_text();
+                    }
                     let docs: Vec<Document> =
                         prebuilt.corpus.documents.iter().map(|d| d.doc.clone()).collect();
                     let (findings, index) = text_passes(&docs, &crate::corpus::FsReader);
