@@ -87,6 +87,7 @@ fn main() {
     println!("entities {} x {} B", ent_n, std::mem::size_of::<EntityMention>());
     println!("times {} x {} B", tim_n, std::mem::size_of::<TimeExpression>());
     println!("sentences {} x {} B", sen_n, std::mem::size_of::<std::ops::Range<usize>>());
+    println!("distinct surfaces interned {}", khabar::extract::Surface::interned_count());
     let blobs: Vec<Vec<u8>> = an.iter().map(khabar::index::cache::encode_analysis).collect();
     println!(
         "cache blobs {} MB (capacity {} MB)",

@@ -20,7 +20,7 @@ use crate::extract::timex_range::day_number;
 /// Show individual event markers only when at most this many are in view.
 const MAX_MARKERS: usize = 3000;
 
-/// One mentioned-date event: a sentence with a resolved date. Compact (40 bytes, no heap block
+/// One mentioned-date event: a sentence with a resolved date. Compact (32 bytes, no heap block
 /// of its own: a 100,000-article corpus has ~600,000): its entities are a range of
 /// [`TimelineModel::event_entities`], read with [`TimelineModel::entities_of`].
 #[derive(Clone, Debug, PartialEq)]
@@ -514,7 +514,7 @@ mod tests {
         let (d1, a1) = doc_with("b.txt", "في 2023 قال سميث.", &[("سميث", Person)], &[("2023", "2023")]);
         let corpus = crate::index::AnalyzedCorpus::build(vec![d0, d1], vec![a0, a1], &Default::default());
         let model = TimelineModel::from_corpus(&corpus);
-        assert!(std::mem::size_of::<TimelineEvent>() <= 40);
+        assert!(std::mem::size_of::<TimelineEvent>() <= 32);
         assert_eq!(model.events.len(), 2);
         // the year (2023) comes first, spanning the whole year
         let year = &model.events[0];
