@@ -58,6 +58,8 @@ pub struct EntitiesPane {
     /// The listed rows and what they were computed from.
     rows: Vec<EntityRow>,
     rows_key: Option<RowsKey>,
+    /// Corpus-wide counts with each story once, and the analysis they were counted for.
+    counts_once: Option<(CorpusKey, Vec<(usize, usize)>)>,
 }
 
 /// What the listed rows depend on: corpus, scope, document, filter, sort, stories once.
@@ -90,25 +92,40 @@ pub fn entity_rows_within(
     sort: SortBy,
     include: Option<&dyn Fn(usize) -> bool>,
 ) -> Vec<EntityRow> {
-    // (mentions, documents) per entity over the included documents.
-    let counted: Option<Vec<(usize, usize)>> = include.map(|include| {
-        let mut counts = vec![(0usize, 0usize); corpus.entities.len()];
-        // the last document each entity was counted in: one pass over the mentions
-        let mut last_document = vec![usize::MAX; corpus.entities.len()];
-        for (i, d) in corpus.documents.iter().enumerate().filter(|(i, _)| include(*i)) {
-            for e in d.mention_entities() {
-                if let (Some(c), Some(last)) = (counts.get_mut(e), last_document.get_mut(e)) {
-                    c.0 += 1;
-                    if *last != i {
-                        *last = i;
-                        c.1 += 1;
-                    }
+    let counted = include.map(|include| counts_within(corpus, include));
+    entity_rows_counted(corpus, scope, document, filter, sort, counted.as_deref())
+}
+
+/// (mentions, documents) per entity over the documents `include` accepts: one pass over the
+/// mentions (millions on a large corpus, so the pane keeps the result per analysis).
+pub fn counts_within(corpus: &AnalyzedCorpus, include: &dyn Fn(usize) -> bool) -> Vec<(usize, usize)> {
+    let mut counts = vec![(0usize, 0usize); corpus.entities.len()];
+    // the last document each entity was counted in
+    let mut last_document = vec![usize::MAX; corpus.entities.len()];
+    for (i, d) in corpus.documents.iter().enumerate().filter(|(i, _)| include(*i)) {
+        for e in d.mention_entities() {
+            if let (Some(c), Some(last)) = (counts.get_mut(e), last_document.get_mut(e)) {
+                c.0 += 1;
+                if *last != i {
+                    *last = i;
+                    c.1 += 1;
                 }
             }
         }
-        counts
-    });
-    let corpus_counts = |i: usize, e: &crate::index::Entity| match &counted {
+    }
+    counts
+}
+
+/// [`entity_rows`] with corpus-wide counts given ([`counts_within`]); `None`: every document.
+pub fn entity_rows_counted(
+    corpus: &AnalyzedCorpus,
+    scope: Scope,
+    document: Option<usize>,
+    filter: &str,
+    sort: SortBy,
+    counted: Option<&[(usize, usize)]>,
+) -> Vec<EntityRow> {
+    let corpus_counts = |i: usize, e: &crate::index::Entity| match counted {
         Some(c) => c.get(i).copied().unwrap_or((0, 0)),
         None => (e.mention_count, e.document_count),
     };
@@ -518,17 +535,23 @@ impl EntitiesPane {
             ctx.count_stories_once,
         );
         if self.rows_key.as_ref() != Some(&key) {
-            let stories = ctx.stories;
-            let include = |d: usize| !stories.is_extra_copy(d);
-            let include: Option<&dyn Fn(usize) -> bool> =
-                if ctx.count_stories_once { Some(&include) } else { None };
-            self.rows = entity_rows_within(
+            let counted = if ctx.count_stories_once {
+                if self.counts_once.as_ref().is_none_or(|(k, _)| *k != ctx.analysis_generation) {
+                    let stories = ctx.stories;
+                    let counts = counts_within(corpus, &|d| !stories.is_extra_copy(d));
+                    self.counts_once = Some((ctx.analysis_generation, counts));
+                }
+                self.counts_once.as_ref().map(|(_, c)| c.as_slice())
+            } else {
+                None
+            };
+            self.rows = entity_rows_counted(
                 corpus,
                 self.scope,
                 ctx.selection.document,
                 &self.filter,
                 self.sort,
-                include,
+                counted,
             );
             self.rows_key = Some(key);
         }
