@@ -110,7 +110,7 @@ fn main() {
                 + e.id.capacity()
                 + e.canonical.capacity()
                 + e.aliases.iter().map(|a| a.capacity() + 24).sum::<usize>()
-                + e.documents.capacity() * 8
+                + std::mem::size_of_val(e.documents.as_slice())
         })
         .sum();
     let ids: usize = c.documents.iter().map(|d| std::mem::size_of_val(d.entity_ids.as_slice())).sum();

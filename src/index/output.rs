@@ -149,18 +149,18 @@ pub fn corpus_json(corpus: &AnalyzedCorpus) -> AnalysisJson {
             kind: e.kind,
             canonical: e.canonical.clone(),
             aliases: e.aliases.clone(),
-            documents: e.documents.iter().map(|&i| path_of(i)).collect(),
+            documents: e.documents.iter().map(|&i| path_of(i as usize)).collect(),
         })
         .collect();
     let events = corpus
         .events
         .iter()
         .map(|ev| EventJson {
-            document: path_of(ev.document),
-            start: ev.start,
-            end: ev.end,
+            document: path_of(ev.document()),
+            start: ev.sentence().start,
+            end: ev.sentence().end,
             value: ev.value.to_string(),
-            entities: ev.entities.iter().map(|&e| id_of(e).0).collect(),
+            entities: ev.entity_ids().map(|e| id_of(e).0).collect(),
         })
         .collect();
     let errors = corpus
@@ -213,8 +213,8 @@ pub fn document_record(d: &AnalyzedDocument) -> DocumentJson {
     let events = document_events(0, &d.analysis, &local_ids)
         .into_iter()
         .map(|ev| DocEventJson {
-            start: ev.start,
-            end: ev.end,
+            start: ev.sentence().start,
+            end: ev.sentence().end,
             value: ev.value.to_string(),
             entities: ev.entities.iter().map(|l| format!("d:{l}")).collect(),
         })

@@ -121,8 +121,11 @@ fn selected_documents(corpus: &AnalyzedCorpus, filter: &TableFilter, date: bool)
         }
     }
     if let Some(e) = filter.entity {
-        let docs: HashSet<usize> =
-            corpus.entities.get(e).map(|e| e.documents.iter().copied().collect()).unwrap_or_default();
+        let docs: HashSet<usize> = corpus
+            .entities
+            .get(e)
+            .map(|e| e.documents.iter().map(|&d| d as usize).collect())
+            .unwrap_or_default();
         for (i, k) in keep.iter_mut().enumerate() {
             *k &= docs.contains(&i);
         }
@@ -255,29 +258,29 @@ fn event_rows<'a>(corpus: &'a AnalyzedCorpus, filter: &TableFilter) -> Vec<Event
     corpus
         .events
         .iter()
-        .filter(|ev| keep.get(ev.document).copied().unwrap_or(false))
-        .filter(|ev| filter.entity.is_none_or(|e| ev.entities.contains(&e)))
+        .filter(|ev| keep.get(ev.document()).copied().unwrap_or(false))
+        .filter(|ev| filter.entity.is_none_or(|e| ev.mentions(e)))
         .filter(|ev| {
             !filter.has_dates() || timex_range(&ev.value).is_some_and(|(a, b)| filter.overlaps(a, b))
         })
         .filter_map(|ev| {
-            let d = corpus.documents.get(ev.document)?;
-            let ents: Vec<_> = ev.entities.iter().filter_map(|&e| corpus.entities.get(e)).collect();
-            if current.as_ref().is_none_or(|(doc, _)| *doc != ev.document) {
+            let d = corpus.documents.get(ev.document())?;
+            let ents: Vec<_> = ev.entity_ids().filter_map(|e| corpus.entities.get(e)).collect();
+            if current.as_ref().is_none_or(|(doc, _)| *doc != ev.document()) {
                 let text = d.doc.text_or_read().unwrap_or_else(|| "".into());
-                current = Some((ev.document, text.chars().collect()));
+                current = Some((ev.document(), text.chars().collect()));
             }
             let chars = current.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
             let sentence: String = chars
-                .get(ev.start.min(chars.len())..ev.end.min(chars.len()))
+                .get(ev.sentence().start.min(chars.len())..ev.sentence().end.min(chars.len()))
                 .unwrap_or(&[])
                 .iter()
                 .map(|&c| if c == '\n' || c == '\r' { ' ' } else { c })
                 .collect();
             Some(EventRow {
                 document: &d.doc.rel_path,
-                start: ev.start,
-                end: ev.end,
+                start: ev.sentence().start,
+                end: ev.sentence().end,
                 value: &ev.value,
                 entities: ents.iter().map(|e| e.id.as_str()).collect(),
                 entity_names: ents.iter().map(|e| e.canonical.as_str()).collect(),

@@ -876,7 +876,7 @@ impl KhabarApp {
                 && let Some(e) = analyzed.entity_by_id(id)
             {
                 let docs = analyzed.documents_with(e);
-                visible.retain(|d| docs.binary_search(d).is_ok());
+                visible.retain(|&d| u32::try_from(d).is_ok_and(|d| docs.binary_search(&d).is_ok()));
             }
             if let Some((from, to)) = sel.time_range {
                 let (a, b) = (

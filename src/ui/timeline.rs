@@ -93,18 +93,15 @@ impl TimelineModel {
         model.event_entities.reserve_exact(analyzed.events.iter().map(|e| e.entities.len()).sum());
         for e in &analyzed.events {
             let Some((first, last)) = timex_range(&e.value) else { continue };
-            if e.document >= analyzed.documents.len() {
+            if e.document() >= analyzed.documents.len() {
                 continue;
             }
             let small = |v: usize| u32::try_from(v).ok();
             let day = |d| i32::try_from(day_number(d)).ok();
-            let (Some(document), Some(start), Some(end), Some(first_day), Some(last_day)) =
-                (small(e.document), small(e.start), small(e.end), day(first), day(last))
-            else {
-                continue;
-            };
+            let (Some(first_day), Some(last_day)) = (day(first), day(last)) else { continue };
+            let (document, start, end) = (e.document, e.start, e.end);
             let from = small(model.event_entities.len()).unwrap_or(u32::MAX);
-            model.event_entities.extend(e.entities.iter().filter_map(|&id| u32::try_from(id).ok()));
+            model.event_entities.extend_from_slice(&e.entities);
             let to = small(model.event_entities.len()).unwrap_or(u32::MAX);
             model.events.push(TimelineEvent {
                 document,
@@ -504,7 +501,7 @@ mod tests {
     #[test]
     fn timeline_events_keep_the_corpus_events_compactly_sorted_by_day() {
         use crate::extract::EntityType::{Location, Person};
-        use crate::index::model::tests::doc_with;
+        use crate::index::model::{Event, tests::doc_with};
         let (d0, a0) = doc_with(
             "a.txt",
             "زار سميث باريس في 5 أيار 2024. ثم عاد.",
@@ -524,7 +521,7 @@ mod tests {
         assert_eq!((day.document(), day.value(), day.first_day()), (0, "2024-05-05", day.last_day()));
         assert_eq!(
             day.sentence(),
-            corpus.events.iter().find(|e| e.document == 0).map(|e| e.start..e.end).unwrap()
+            corpus.events.iter().find(|e| e.document == 0).map(Event::sentence).unwrap()
         );
         let names = |e: &TimelineEvent| -> Vec<&str> {
             model.entities_of(e).iter().map(|&i| corpus.entities[i as usize].canonical.as_str()).collect()

@@ -42,7 +42,8 @@ fn selecting_an_entity_filters_documents_and_highlights_its_mentions() {
         .expect("the open document has entities")
         .clone();
     let eid = analyzed.entity_by_id(&row.id).unwrap();
-    let mut expected_docs = analyzed.entities[eid].documents.clone();
+    let mut expected_docs: Vec<usize> =
+        analyzed.entities[eid].documents.iter().map(|&d| d as usize).collect();
     let mentions_here = analyzed.documents[doc].mention_entities().filter(|&e| e == eid).count();
 
     h.get_by_role_and_label(Role::ListItem, &row.canonical).click();
