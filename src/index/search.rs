@@ -4,8 +4,8 @@
 //!
 //! - **Tokens** are maximal runs of letters/digits after folding; dropped characters
 //!   (tashkeel, tatweel, bidi controls) do not break a token.
-//! - **Postings** per term, varint-encoded: `doc delta, tf, position deltas…` (positions are
-//!   token indices). Built in parallel over chunks of documents (texts asked for one at a time,
+//! - **Postings** per term, varint-encoded: `doc delta × 2 + (tf = 1), [tf if not 1], position
+//!   deltas…` (positions are token indices). Built in parallel over chunks of documents (texts asked for one at a time,
 //!   so they can come from disk), each chunk's postings one block, merged in document order as
 //!   chunks finish: a term's postings are its pieces in the blocks, not copied again. Terms
 //!   are one sorted string (binary search), variants flat arrays. Character offsets are not
@@ -197,7 +197,7 @@ struct Piece {
 
 /// Documents per build chunk at most (a chunk's postings are one block; fewer, larger chunks
 /// mean fewer pieces but more memory in flight).
-const CHUNK_MAX: usize = 2048;
+const CHUNK_MAX: usize = 4096;
 
 /// Strings interned in one arena with an open-addressing table of ids.
 #[derive(Default)]
@@ -301,8 +301,12 @@ fn index_chunk<S: AsRef<str>>(base: usize, texts: impl Iterator<Item = S>) -> Ch
             }
             let Some((bytes, last)) = lists.get_mut(id as usize) else { break };
             let delta = if *last == u32::MAX { doc.saturating_add(1) } else { doc.saturating_sub(*last) };
-            put_varint(bytes, delta);
-            put_varint(bytes, (j - i) as u32);
+            // entry head: delta and whether tf is 1 (most entries), else tf follows
+            let tf = (j - i) as u32;
+            put_varint64(bytes, (u64::from(delta) << 1) | u64::from(tf == 1));
+            if tf != 1 {
+                put_varint(bytes, tf);
+            }
             let mut prev = 0;
             for &(_, p) in toks.get(i..j).unwrap_or(&[]) {
                 put_varint(bytes, p - prev);
@@ -370,28 +374,25 @@ impl Merger {
             term_ends.push(term_text.len() as u32);
         }
         drop((terms, order));
-        // counting sort by term, stable (document order within a term)
+        // pieces by term, then document (block) order, sorted in place
+        let mut pieces = pieces;
         let mut piece_starts = vec![0u32; n + 1];
-        for (id, _) in &pieces {
-            if let Some(c) = rank.get(*id as usize).and_then(|&r| piece_starts.get_mut(r as usize + 1)) {
+        for (id, _) in &mut pieces {
+            *id = rank.get(*id as usize).copied().unwrap_or(0);
+            if let Some(c) = piece_starts.get_mut(*id as usize + 1) {
                 *c += 1;
             }
         }
+        drop(rank);
         for t in 1..piece_starts.len() {
             let prev = piece_starts.get(t - 1).copied().unwrap_or(0);
             if let Some(c) = piece_starts.get_mut(t) {
                 *c += prev;
             }
         }
-        let mut fill = piece_starts.clone();
-        let mut sorted = vec![Piece::default(); pieces.len()];
-        for (id, piece) in pieces {
-            let Some(at) = rank.get(id as usize).and_then(|&r| fill.get_mut(r as usize)) else { continue };
-            if let Some(slot) = sorted.get_mut(*at as usize) {
-                *slot = piece;
-            }
-            *at += 1;
-        }
+        pieces.par_sort_unstable_by_key(|&(term, piece)| (term, piece.block));
+        // (reuses the allocation)
+        let sorted: Vec<Piece> = pieces.into_iter().map(|(_, piece)| piece).collect();
         let mut index = SearchIndex {
             term_text,
             term_ends,
@@ -457,8 +458,13 @@ impl<'a> Cursor<'a> {
             first = true;
         }
         let mut at = self.next;
-        let (Some(delta), Some(tf)) = (get_varint(self.bytes, &mut at), get_varint(self.bytes, &mut at))
-        else {
+        let head = get_varint64(self.bytes, &mut at);
+        let tf = match head {
+            Some(h) if h & 1 == 1 => Some(1),
+            Some(_) => get_varint(self.bytes, &mut at),
+            None => None,
+        };
+        let (Some(delta), Some(tf)) = (head.and_then(|h| u32::try_from(h >> 1).ok()), tf) else {
             self.done = true;
             return;
         };
@@ -518,6 +524,28 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
         let b = *bytes.get(*at)?;
         *at += 1;
         v |= u32::from(b & 0x7f).checked_shl(shift)?;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+        shift += 7;
+    }
+}
+
+fn put_varint64(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint64(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut v: u64 = 0;
+    let mut shift = 0;
+    loop {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        v |= u64::from(b & 0x7f).checked_shl(shift)?;
         if b & 0x80 == 0 {
             return Some(v);
         }
@@ -1266,6 +1294,26 @@ mod tests {
             assert_eq!(get_varint(&b, &mut at), Some(v));
         }
         assert_eq!(get_varint(&b, &mut at), None);
+        let mut b = Vec::new();
+        for v in [0, 1, 255, 1 << 33, u64::MAX] {
+            put_varint64(&mut b, v);
+        }
+        let mut at = 0;
+        for v in [0, 1, 255, 1 << 33, u64::MAX] {
+            assert_eq!(get_varint64(&b, &mut at), Some(v));
+        }
+    }
+
+    #[test]
+    fn term_frequencies_of_one_and_more_read_back() {
+        let texts = ["في في في البيت", "البيت", "في"];
+        let ix = index(&texts);
+        let text_of = |i: usize| texts.get(i).copied().unwrap_or("");
+        let r = ix.search("في", 10, &text_of);
+        assert_eq!((r.total_hits, r.total_documents), (4, 2));
+        let docs: Vec<usize> = r.hits.iter().map(|h| h.document).collect();
+        assert_eq!(docs, vec![0, 0, 0, 2]);
+        assert_eq!(hits(&texts, "في البيت"), vec![(0, "في البيت".into())]);
     }
 
     #[test]
@@ -1293,7 +1341,7 @@ mod tests {
 /// Integers are little-endian. Reading checks every length and offset, so corrupt or
 /// truncated bytes are an error, never a panic, and allocates only what the input holds.
 const MAGIC: &[u8; 8] = b"KHABARSX";
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 /// Postings read back are split into blocks of at most this many bytes (offsets are u32).
 const BLOCK_MAX: usize = 1 << 31;
 
