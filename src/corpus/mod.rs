@@ -110,7 +110,7 @@ impl Document {
 
     /// Drops the text from memory (it can be read again with [`Document::read_text`]).
     pub fn release_text(&mut self) {
-        self.text = Arc::from("");
+        self.text = released_text();
     }
 
     /// The text: the one in memory, else the file read and decoded again (through `reader`,
@@ -142,6 +142,13 @@ impl Document {
     pub fn text_or_read(&self) -> Option<Arc<str>> {
         self.read_text(&FsReader).ok().map(|r| r.text)
     }
+}
+
+/// The text of a document whose text was released: one empty string shared by all of them
+/// (not an allocation each).
+pub fn released_text() -> Arc<str> {
+    static EMPTY: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Arc::from("")).clone()
 }
 
 /// A document's text as [`Document::read_text`] gives it.

@@ -632,7 +632,7 @@ pub fn decode_document(meta: &[u8], path: &Path, rel_path: &str) -> Option<Docum
     (r.pos == meta.len()).then(|| Document {
         path: path.to_path_buf(),
         rel_path: rel_path.to_string(),
-        text: std::sync::Arc::from(""),
+        text: crate::corpus::released_text(),
         text_hash: 0,
         chars,
         body_start,
