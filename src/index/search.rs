@@ -199,6 +199,10 @@ struct Piece {
 /// mean fewer pieces but more memory in flight).
 const CHUNK_MAX: usize = 4096;
 
+/// Postings of at most this many bytes are rewritten as one piece per term after the build
+/// (a copy: larger indexes keep their chunk pieces rather than double their memory).
+const COMPACT_MAX: usize = 32 << 20;
+
 /// Strings interned in one arena with an open-addressing table of ids.
 #[derive(Default)]
 struct Interner {
@@ -358,7 +362,7 @@ impl Merger {
     }
 
     /// The index: terms sorted, pieces grouped by term.
-    fn finish(self, documents: usize) -> SearchIndex {
+    fn finish(self, documents: usize, compact_max: usize) -> SearchIndex {
         let Merger { terms, blocks, pieces, .. } = self;
         let n = terms.len();
         let mut order: Vec<u32> = (0..n as u32).collect();
@@ -403,6 +407,9 @@ impl Merger {
             variant_ids: Vec::new(),
             documents,
         };
+        if index.pieces.len() > n && index.blocks.iter().map(Vec::len).sum::<usize>() <= compact_max {
+            index.compact();
+        }
         index.find_variants();
         index
     }
@@ -430,17 +437,12 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(index: &'a SearchIndex, term: u32) -> Self {
-        let mut c = Cursor {
-            index,
-            pieces: index.pieces_of(term),
-            piece: 0,
-            bytes: &[],
-            next: 0,
-            doc: 0,
-            tf: 0,
-            pos_at: 0,
-            done: false,
-        };
+        Self::over(index, index.pieces_of(term))
+    }
+
+    fn over(index: &'a SearchIndex, pieces: &'a [Piece]) -> Self {
+        let mut c =
+            Cursor { index, pieces, piece: 0, bytes: &[], next: 0, doc: 0, tf: 0, pos_at: 0, done: false };
         c.read_entry();
         c
     }
@@ -592,9 +594,19 @@ impl SearchIndex {
     /// document from the worker threads, so the texts can be read from disk as they are indexed.
     ///
     /// Workers take chunks of documents in order; finished chunks are merged in document order
-    /// as soon as they can be (a worker more than two chunks per thread ahead waits), so only a
-    /// few chunks are in memory besides the index itself.
+    /// as soon as they can be (a worker more than two chunks per thread ahead waits, up to a
+    /// second), so only a few chunks are in memory besides the index itself.
     pub fn build_with<F, T>(n: usize, text_of: F) -> Self
+    where
+        F: Fn(usize) -> T + Sync,
+        T: AsRef<str>,
+    {
+        Self::build_chunked(n, text_of, COMPACT_MAX)
+    }
+
+    /// [`SearchIndex::build_with`], compacting the pieces when the postings are at most
+    /// `compact_max` bytes.
+    fn build_chunked<F, T>(n: usize, text_of: F, compact_max: usize) -> Self
     where
         F: Fn(usize) -> T + Sync,
         T: AsRef<str>,
@@ -626,8 +638,18 @@ impl SearchIndex {
                 }
                 {
                     let mut m = lock(&merger);
+                    // (never forever: were `text_of` to run rayon work, this thread could be
+                    // waiting inside the very chunk it waits for)
+                    let until = Instant::now() + std::time::Duration::from_secs(1);
                     while k > m.next + window && !m.failed {
-                        m = ready.wait(m).unwrap_or_else(std::sync::PoisonError::into_inner);
+                        let left = until.saturating_duration_since(Instant::now());
+                        if left.is_zero() {
+                            break;
+                        }
+                        m = match ready.wait_timeout(m, left) {
+                            Ok((m, _)) => m,
+                            Err(e) => e.into_inner().0,
+                        };
                     }
                     if m.failed {
                         return;
@@ -653,7 +675,7 @@ impl SearchIndex {
             }
             work();
         });
-        merger.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).finish(n)
+        merger.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).finish(n, compact_max)
     }
 
     /// Term `t` (empty when out of range).
@@ -689,6 +711,48 @@ impl SearchIndex {
     fn variants_of(&self, t: u32) -> &[u32] {
         let at = |i: usize| self.variant_starts.get(i).copied().unwrap_or(0) as usize;
         self.variant_ids.get(at(t as usize)..at(t as usize + 1)).unwrap_or(&[])
+    }
+
+    /// Appends term `t`'s postings as one piece: each later piece's first document (absolute)
+    /// becomes a delta from the previous piece's last document.
+    fn merged_postings(&self, t: u32, out: &mut Vec<u8>) {
+        let pieces = self.pieces_of(t);
+        let mut last: Option<u32> = None;
+        for (k, p) in pieces.iter().enumerate() {
+            let bytes = self.piece_bytes(p);
+            match last {
+                None => out.extend_from_slice(bytes),
+                Some(prev) => {
+                    let mut at = 0;
+                    let Some(head) = get_varint64(bytes, &mut at) else { continue };
+                    let delta = (head >> 1).saturating_sub(1).saturating_sub(u64::from(prev));
+                    put_varint64(out, (delta << 1) | (head & 1));
+                    out.extend_from_slice(bytes.get(at..).unwrap_or(&[]));
+                }
+            }
+            if k + 1 < pieces.len() {
+                let mut c = Cursor::over(self, std::slice::from_ref(p));
+                while !c.done {
+                    last = Some(c.doc);
+                    c.advance();
+                }
+            }
+        }
+    }
+
+    /// One piece per term, in one block (when small; see [`COMPACT_MAX`]).
+    fn compact(&mut self) {
+        let total: usize = self.blocks.iter().map(Vec::len).sum();
+        let mut block = Vec::with_capacity(total);
+        let mut pieces = Vec::with_capacity(self.term_count());
+        for t in 0..self.term_count() as u32 {
+            let start = block.len() as u32;
+            self.merged_postings(t, &mut block);
+            pieces.push(Piece { block: 0, start, end: block.len() as u32 });
+        }
+        self.piece_starts = (0..=pieces.len() as u32).collect();
+        self.pieces = pieces;
+        self.blocks = vec![block];
     }
 
     /// Documents containing term `id`.
@@ -1317,10 +1381,24 @@ mod tests {
     }
 
     #[test]
+    fn texts_that_run_rayon_work_while_indexed_do_not_stall_the_build() {
+        let texts: Vec<String> = (0..3000).map(|i| format!("نص {i} مشترك")).collect();
+        let ix = SearchIndex::build_with(texts.len(), |i| {
+            // nested parallel work lets this thread pick up another chunk meanwhile
+            let n: usize = (0..64).into_par_iter().map(|k| k % 3).sum();
+            format!("{} {}", texts[i], n)
+        });
+        let r = ix.search("مشترك", 1, &|i| texts[i].as_str());
+        assert_eq!(r.total_documents, 3000);
+    }
+
+    #[test]
     fn index_built_in_chunks_equals_the_single_chunk_result() {
         let texts: Vec<String> = (0..5000).map(|i| format!("كلمة{} و{} مشتركة", i % 7, i % 13)).collect();
-        let ix = SearchIndex::build(&texts);
         let text_of = |i: usize| texts.get(i).map(|s| s.as_str()).unwrap_or("");
+        // pieces per chunk, as large indexes keep them
+        let ix = SearchIndex::build_chunked(texts.len(), text_of, 0);
+        assert!(ix.piece_count() > ix.term_count());
         let got: Vec<usize> = ix.search_all("مشتركة", &text_of).iter().map(|h| h.document).collect();
         assert_eq!(got, (0..5000).collect::<Vec<_>>());
         let got: Vec<usize> = ix.search_all("كلمة3", &text_of).iter().map(|h| h.document).collect();
@@ -1430,19 +1508,29 @@ fn running_ends_ok(ends: &[u32], total: u64) -> bool {
 }
 
 impl SearchIndex {
-    /// Writes the index (see the format above); the postings go out as they are, without a
-    /// copy of the index in memory.
+    /// Writes the index (see the format above), each term's postings as one piece, streamed
+    /// (no copy of the index in memory).
     pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
         let mut out =
             HashingWriter { inner: w, hash: crate::corpus::Hash64::new(0), buf: Vec::with_capacity(1 << 20) };
-        let postings: u64 = self.pieces.iter().map(|p| u64::from(p.end.saturating_sub(p.start))).sum();
+        // one piece per term: merged lengths first, the postings merged again as they are written
+        let mut scratch = Vec::new();
+        let lens: Vec<u32> = (0..self.term_count() as u32)
+            .map(|t| {
+                scratch.clear();
+                self.merged_postings(t, &mut scratch);
+                scratch.len() as u32
+            })
+            .collect();
+        let postings: u64 = lens.iter().map(|&l| u64::from(l)).sum();
+        let pieces = lens.iter().filter(|&&l| l > 0).count();
         out.put(MAGIC)?;
         out.put(&FORMAT_VERSION.to_le_bytes())?;
         for v in [
             self.documents as u64,
             self.term_ends.len() as u64,
             self.term_text.len() as u64,
-            self.pieces.len() as u64,
+            pieces as u64,
             postings,
             self.variant_ids.len() as u64,
         ] {
@@ -1450,10 +1538,16 @@ impl SearchIndex {
         }
         out.put(self.term_text.as_bytes())?;
         out.u32s(self.term_ends.iter().copied())?;
-        out.u32s(self.piece_starts.iter().skip(1).copied())?;
-        out.u32s(self.pieces.iter().map(|p| p.end.saturating_sub(p.start)))?;
-        for p in &self.pieces {
-            out.put(self.piece_bytes(p))?;
+        let mut count = 0u32;
+        out.u32s(lens.iter().map(|&l| {
+            count += u32::from(l > 0);
+            count
+        }))?;
+        out.u32s(lens.iter().copied().filter(|&l| l > 0))?;
+        for t in 0..self.term_count() as u32 {
+            scratch.clear();
+            self.merged_postings(t, &mut scratch);
+            out.put(&scratch)?;
         }
         out.u32s(self.variant_starts.iter().skip(1).copied())?;
         out.u32s(self.variant_ids.iter().copied())?;
@@ -1576,19 +1670,24 @@ mod persistence_tests {
     fn an_index_read_back_answers_every_query_like_the_original() {
         // many documents, so the built index has several pieces per term
         let texts: Vec<String> = (0..3000).map(|i| TEXTS[i % 4].to_string()).collect();
-        let index = SearchIndex::build(&texts);
+        let text_at = |i: usize| texts[i].as_str();
+        let index = SearchIndex::build_chunked(texts.len(), text_at, 0);
         assert!(index.pieces.len() > index.term_count(), "several chunks");
+        let compacted = SearchIndex::build(&texts);
+        assert_eq!(compacted.piece_count(), compacted.term_count(), "a small index is compacted");
         let mut bytes = bytes_of(&index);
         bytes.extend_from_slice(b"tail");
         let mut rest = bytes.as_slice();
         let back = SearchIndex::read_from(&mut rest).unwrap();
         assert_eq!(rest, b"tail", "exactly the index is consumed");
         assert_eq!(back.document_count(), 3000);
+        assert_eq!(back.piece_count(), back.term_count(), "one piece per term once written");
         assert_eq!(back.term_count(), index.term_count());
         let text_of = |i: usize| texts.get(i).map_or("", |s| s.as_str());
         for q in QUERIES {
             assert_eq!(back.search(q, 50, &text_of), index.search(q, 50, &text_of), "{q}");
             assert_eq!(back.search_all(q, &text_of), index.search_all(q, &text_of), "{q}");
+            assert_eq!(compacted.search_all(q, &text_of), index.search_all(q, &text_of), "{q}");
         }
         assert!(back.search("بوتين", 10, &text_of).total_hits > 0);
         // written again, the bytes are the same
