@@ -61,6 +61,9 @@ fn main() {
         after - before
     );
     let t = Instant::now();
+    index.write_to(&mut std::io::sink()).ok();
+    println!("write_to (to io::sink) {:.3} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
     let mut out = Vec::new();
     index.write_to(&mut out).ok();
     let write = t.elapsed().as_secs_f64();

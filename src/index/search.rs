@@ -713,31 +713,47 @@ impl SearchIndex {
         self.variant_ids.get(at(t as usize)..at(t as usize + 1)).unwrap_or(&[])
     }
 
-    /// Appends term `t`'s postings as one piece: each later piece's first document (absolute)
-    /// becomes a delta from the previous piece's last document.
-    fn merged_postings(&self, t: u32, out: &mut Vec<u8>) {
-        let pieces = self.pieces_of(t);
-        let mut last: Option<u32> = None;
-        for (k, p) in pieces.iter().enumerate() {
-            let bytes = self.piece_bytes(p);
-            match last {
-                None => out.extend_from_slice(bytes),
-                Some(prev) => {
-                    let mut at = 0;
-                    let Some(head) = get_varint64(bytes, &mut at) else { continue };
-                    let delta = (head >> 1).saturating_sub(1).saturating_sub(u64::from(prev));
-                    put_varint64(out, (delta << 1) | (head & 1));
-                    out.extend_from_slice(bytes.get(at..).unwrap_or(&[]));
-                }
-            }
-            if k + 1 < pieces.len() {
+    /// The last document of every piece (in parallel).
+    fn piece_last_docs(&self) -> Vec<u32> {
+        self.pieces
+            .par_iter()
+            .map(|p| {
                 let mut c = Cursor::over(self, std::slice::from_ref(p));
+                let mut last = 0;
                 while !c.done {
-                    last = Some(c.doc);
+                    last = c.doc;
                     c.advance();
                 }
+                last
+            })
+            .collect()
+    }
+
+    /// Term `t`'s postings as one piece — each later piece's first document (absolute) becomes
+    /// a delta from the previous piece's last document (`last_docs` of every piece) — appended
+    /// to `out` if given; returns their length.
+    fn merged_postings(&self, t: u32, last_docs: &[u32], mut out: Option<&mut Vec<u8>>) -> usize {
+        let first = self.piece_starts.get(t as usize).copied().unwrap_or(0) as usize;
+        let mut len = 0;
+        let mut head_buf = Vec::with_capacity(10);
+        for (k, p) in self.pieces_of(t).iter().enumerate() {
+            let bytes = self.piece_bytes(p);
+            let mut at = 0;
+            head_buf.clear();
+            if k > 0 {
+                let Some(head) = get_varint64(bytes, &mut at) else { continue };
+                let prev = last_docs.get(first + k - 1).copied().unwrap_or(0);
+                let delta = (head >> 1).saturating_sub(1).saturating_sub(u64::from(prev));
+                put_varint64(&mut head_buf, (delta << 1) | (head & 1));
+            }
+            let rest = bytes.get(at..).unwrap_or(&[]);
+            len += head_buf.len() + rest.len();
+            if let Some(out) = out.as_deref_mut() {
+                out.extend_from_slice(&head_buf);
+                out.extend_from_slice(rest);
             }
         }
+        len
     }
 
     /// One piece per term, in one block (when small; see [`COMPACT_MAX`]).
@@ -745,9 +761,10 @@ impl SearchIndex {
         let total: usize = self.blocks.iter().map(Vec::len).sum();
         let mut block = Vec::with_capacity(total);
         let mut pieces = Vec::with_capacity(self.term_count());
+        let last_docs = self.piece_last_docs();
         for t in 0..self.term_count() as u32 {
             let start = block.len() as u32;
-            self.merged_postings(t, &mut block);
+            self.merged_postings(t, &last_docs, Some(&mut block));
             pieces.push(Piece { block: 0, start, end: block.len() as u32 });
         }
         self.piece_starts = (0..=pieces.len() as u32).collect();
@@ -1514,14 +1531,9 @@ impl SearchIndex {
         let mut out =
             HashingWriter { inner: w, hash: crate::corpus::Hash64::new(0), buf: Vec::with_capacity(1 << 20) };
         // one piece per term: merged lengths first, the postings merged again as they are written
-        let mut scratch = Vec::new();
-        let lens: Vec<u32> = (0..self.term_count() as u32)
-            .map(|t| {
-                scratch.clear();
-                self.merged_postings(t, &mut scratch);
-                scratch.len() as u32
-            })
-            .collect();
+        let last_docs = self.piece_last_docs();
+        let lens: Vec<u32> =
+            (0..self.term_count() as u32).map(|t| self.merged_postings(t, &last_docs, None) as u32).collect();
         let postings: u64 = lens.iter().map(|&l| u64::from(l)).sum();
         let pieces = lens.iter().filter(|&&l| l > 0).count();
         out.put(MAGIC)?;
@@ -1544,9 +1556,10 @@ impl SearchIndex {
             count
         }))?;
         out.u32s(lens.iter().copied().filter(|&l| l > 0))?;
+        let mut scratch = Vec::new();
         for t in 0..self.term_count() as u32 {
             scratch.clear();
-            self.merged_postings(t, &mut scratch);
+            self.merged_postings(t, &last_docs, Some(&mut scratch));
             out.put(&scratch)?;
         }
         out.u32s(self.variant_starts.iter().skip(1).copied())?;
