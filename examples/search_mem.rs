@@ -2,7 +2,8 @@
 //! disk while indexing (as the app does): RSS before, peak during (VmHWM, reset first) and after
 //! the build, the index size, write/read times of its bytes, and (with `--latency`) the p50/p95
 //! of the benchmark query set.
-//! `cargo run --release --no-default-features --example search_mem -- DIR [--latency]`
+//! `cargo run --release --no-default-features --example search_mem -- DIR [--latency]`, then
+//! `… --example search_mem -- --load` loads the index that run left in the temp folder.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -34,9 +35,31 @@ fn mb(kb: Option<u64>) -> f64 {
     kb.unwrap_or(0) as f64 / 1024.0
 }
 
+/// Loads the index the last run left in the temp folder, streaming from the file, in this fresh
+/// process: time and RSS.
+fn load(file: &std::path::Path) {
+    let before = mb(proc_status_kb("VmRSS"));
+    let t = Instant::now();
+    let back = std::fs::File::open(file)
+        .map_err(|e| e.to_string())
+        .and_then(|f| SearchIndex::read_from(&mut std::io::BufReader::with_capacity(1 << 20, f)));
+    println!(
+        "read_from(BufReader<File>) {:.3} s ({}), {} pieces, RSS before {before:.0} MB, after +{:.0} MB, peak +{:.0} MB",
+        t.elapsed().as_secs_f64(),
+        back.as_ref().map_or_else(|e| e.clone(), |_| "ok".into()),
+        back.as_ref().map_or(0, |b| b.piece_count()),
+        mb(proc_status_kb("VmRSS")) - before,
+        mb(proc_status_kb("VmHWM")) - before
+    );
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().unwrap_or_else(|| "/tmp/c10k".into()));
+    if dir.as_os_str() == "--load" {
+        load(&std::env::temp_dir().join("search_mem.idx"));
+        return;
+    }
     let latency = args.next().as_deref() == Some("--latency");
     let mut paths = Vec::new();
     files(&dir, &mut paths);
@@ -79,9 +102,9 @@ fn main() {
         data.len() as f64 / 1e6,
         if back.is_ok() { "ok" } else { "FAILED" }
     );
-    std::fs::remove_file(&file).ok();
+    drop((back, data));
     if latency {
-        drop((index, back, data));
+        drop(index);
         let texts: Vec<String> = paths.iter().map(read).collect();
         print!("{}", bench_search(&texts, None));
     }
