@@ -17,8 +17,25 @@ fn release_free_memory() {
     unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
+/// Runs the worker threads (loading, analysis, indexing) at a lower priority than the UI
+/// thread: on a 2-core laptop the analysis keeps both cores busy, and a frame must not wait
+/// for a core behind it.
+fn lower_worker_priority() {
+    let pool = rayon::ThreadPoolBuilder::new().start_handler(|_| {
+        #[cfg(unix)]
+        // SAFETY: setpriority on the calling thread (who = 0; Linux threads have their own nice
+        // value) only changes scheduling; it touches no memory.
+        unsafe {
+            libc::setpriority(libc::PRIO_PROCESS, 0, 5);
+        }
+    });
+    // Fails only if the pool was already built (then it keeps its default priority).
+    pool.build_global().ok();
+}
+
 fn main() -> ExitCode {
     khabar::memory::set_release_hook(release_free_memory);
+    lower_worker_priority();
     match cli::run() {
         Ok(code) => code,
         Err(err) => {

@@ -14,8 +14,15 @@
 //!
 //! ```text
 //! "KHABARTF"  u32 version  u64 analyzer  u64 fingerprint  u64 payload length  u64 checksum
-//! payload = documents, then per document (by path) its boilerplate ranges, the duplicate
-//!           groups (by path order), then the search index
+//! payload = u64 length of the findings, the findings (documents, then per document by
+//!           path its boilerplate ranges, the duplicate groups by path order), the search index
+//! ```
+//!
+//! The file is written and read as a stream (the search index is most of it), checksummed on
+//! the way: neither side holds it whole in memory.
+//!
+//! ```text
+//! version history: 1 findings and index in one varint payload; 2 findings length-prefixed
 //! ```
 
 use std::io::Write as _;
@@ -28,7 +35,7 @@ use super::search::{SearchIndex, SearchResults};
 use crate::corpus::{Document, FileReader, hash64};
 
 const MAGIC: &[u8; 8] = b"KHABARTF";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 8 + 8;
 
 /// What the corpus-wide text passes found (indices are the documents' positions as given).
@@ -307,6 +314,7 @@ pub fn save(
                 len: 0,
             };
             w.inner.write_all(&[0u8; HEADER_LEN])?;
+            w.write_all(&(payload.len() as u64).to_le_bytes())?;
             w.write_all(&payload)?;
             search.index.write_to(&mut w)?;
             w.inner.flush()?;
@@ -345,31 +353,49 @@ impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
     }
 }
 
-/// The checksum of a findings payload (as [`HashingWriter`] computes it while writing).
-fn checksum(payload: &[u8]) -> u64 {
-    let mut h = crate::corpus::Hash64::new(0);
-    h.update(payload);
-    h.finish()
+/// A reader that checksums (and counts) what comes through it.
+struct HashingReader<R: std::io::Read> {
+    inner: R,
+    hash: crate::corpus::Hash64,
+    len: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(buf.get(..n).unwrap_or(&[]));
+        self.len += n as u64;
+        Ok(n)
+    }
 }
 
 /// Loads the findings file at `path` if it was made for this corpus state (`fingerprint`)
-/// and analyser.
+/// and analyser. Read as a stream: the search index is built from the file as it is read.
 pub fn load(
     path: &Path,
     fingerprint: u64,
     docs: &[Document],
 ) -> Result<(CorpusTextFindings, CorpusSearch), LoadError> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    use std::io::Read as _;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(LoadError::Missing),
         Err(e) => return Err(LoadError::Invalid(format!("unreadable ({e})"))),
     };
-    let mut r = Reader { bytes: &bytes, pos: 0 };
-    if bytes.get(..8) != Some(MAGIC.as_slice()) {
+    let mut input = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut header = [0u8; HEADER_LEN];
+    if let Err(e) = input.read_exact(&mut header) {
+        return Err(LoadError::Invalid(if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            if header.starts_with(MAGIC) { "truncated".into() } else { "not a Khabar findings file".into() }
+        } else {
+            format!("unreadable ({e})")
+        }));
+    }
+    let mut r = Reader { bytes: &header, pos: 0 };
+    if header.get(..8) != Some(MAGIC.as_slice()) {
         return Err(LoadError::Invalid("not a Khabar findings file".into()));
     }
-    r.pos = 8;
-    let version = bytes.get(8..12).and_then(|b| b.try_into().ok()).map(u32::from_le_bytes);
+    let version = header.get(8..12).and_then(|b| b.try_into().ok()).map(u32::from_le_bytes);
     r.pos = 12;
     let truncated = || LoadError::Invalid("truncated".into());
     let analyzer = r.u64().ok_or_else(truncated)?;
@@ -379,16 +405,42 @@ pub fn load(
     }
     let len = r.u64().ok_or_else(truncated)?;
     let checksum = r.u64().ok_or_else(truncated)?;
-    let payload = bytes.get(HEADER_LEN..).unwrap_or(&[]);
-    if payload.len() as u64 != len || self::checksum(payload) != checksum {
-        return Err(LoadError::Invalid("corrupt (checksum or length)".into()));
+    let corrupt = |why: &str| LoadError::Invalid(format!("corrupt ({why})"));
+    let mut payload = HashingReader { inner: input.take(len), hash: crate::corpus::Hash64::new(0), len: 0 };
+    let mut small_len = [0u8; 8];
+    payload.read_exact(&mut small_len).map_err(|_| truncated())?;
+    let small_len = u64::from_le_bytes(small_len);
+    if small_len > len {
+        return Err(corrupt("length"));
     }
-    parse(payload, docs).ok_or_else(|| LoadError::Invalid("corrupt (malformed)".into()))
+    let mut small = Vec::new();
+    (&mut payload).take(small_len).read_to_end(&mut small).map_err(|e| corrupt(&e.to_string()))?;
+    if small.len() as u64 != small_len {
+        return Err(truncated());
+    }
+    let findings = parse_findings(&small, docs).ok_or_else(|| corrupt("malformed"))?;
+    drop(small);
+    let index = SearchIndex::read_from(&mut payload).map_err(|_| corrupt("malformed search index"))?;
+    // nothing may follow the index, and everything read must match the checksum
+    let mut rest = [0u8; 1];
+    let trailing = payload.read(&mut rest).map_err(|e| corrupt(&e.to_string()))?;
+    let mut beyond = [0u8; 1];
+    let beyond = payload.inner.get_mut().read(&mut beyond).unwrap_or(0);
+    if trailing != 0 || beyond != 0 || payload.len != len || payload.hash.finish() != checksum {
+        return Err(corrupt("checksum or length"));
+    }
+    if index.document_count() != docs.len() {
+        return Err(corrupt("another number of documents"));
+    }
+    let (boilerplate, groups) = findings;
+    Ok(from_path_order(&path_order(docs), boilerplate, groups, index))
 }
 
-fn parse(payload: &[u8], docs: &[Document]) -> Option<(CorpusTextFindings, CorpusSearch)> {
-    let order = path_order(docs);
-    let mut r = Reader { bytes: payload, pos: 0 };
+/// Boilerplate ranges (by path order) and duplicate groups of the findings part of a file.
+type PathOrderFindings = (Vec<Vec<Range<usize>>>, Vec<DuplicateGroup>);
+
+fn parse_findings(bytes: &[u8], docs: &[Document]) -> Option<PathOrderFindings> {
+    let mut r = Reader { bytes, pos: 0 };
     if r.count()? != docs.len() {
         return None;
     }
@@ -416,12 +468,7 @@ fn parse(payload: &[u8], docs: &[Document]) -> Option<(CorpusTextFindings, Corpu
         let similarity = f64::from_bits(r.u64()?);
         groups.push(DuplicateGroup { documents, similarity });
     }
-    let mut rest = payload.get(r.pos..)?;
-    let index = SearchIndex::read_from(&mut rest).ok()?;
-    if !rest.is_empty() || index.document_count() != docs.len() {
-        return None;
-    }
-    Some(from_path_order(&order, boilerplate, groups, index))
+    (r.pos == bytes.len()).then_some((boilerplate, groups))
 }
 
 #[cfg(test)]
@@ -508,12 +555,22 @@ mod tests {
         let docs = docs_in(dir.path(), &(0..10).collect::<Vec<_>>());
         text_passes_cached(&docs, &crate::corpus::FsReader, &file);
         let good = std::fs::read(&file).unwrap();
-        for bad in [good[..good.len() - 3].to_vec(), b"garbage".to_vec(), {
+        let flipped = |at: usize| {
             let mut b = good.clone();
-            let last = b.len() - 1;
-            b[last] ^= 0x40;
+            b[at] ^= 0x40;
             b
-        }] {
+        };
+        let mut longer = good.clone();
+        longer.push(0);
+        for bad in [
+            good[..good.len() - 3].to_vec(),
+            good[..HEADER_LEN + 4].to_vec(),
+            b"garbage".to_vec(),
+            flipped(good.len() - 1),
+            flipped(HEADER_LEN + 9),
+            flipped((HEADER_LEN + good.len()) / 2),
+            longer,
+        ] {
             std::fs::write(&file, &bad).unwrap();
             let (f, _, note) = text_passes_cached(&docs, &crate::corpus::FsReader, &file);
             assert!(note.unwrap_or_default().contains("rebuilt"));
@@ -526,7 +583,7 @@ mod tests {
     fn random_bytes_never_panic() {
         let dir = tempfile::tempdir().unwrap();
         let docs = docs_in(dir.path(), &[0, 1]);
-        assert!(parse(&[], &docs).is_none());
+        assert!(parse_findings(&[], &docs).is_none());
         let mut seed = 0x1234_5678_u64;
         for len in 0..400 {
             let mut payload = Vec::with_capacity(len);
@@ -535,7 +592,7 @@ mod tests {
                 payload.push((seed >> 33) as u8);
             }
             // (any answer will do, as long as it comes without a panic)
-            let _ = parse(&payload, &docs);
+            let _ = parse_findings(&payload, &docs);
         }
     }
 }
