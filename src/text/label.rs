@@ -179,6 +179,45 @@ impl ArabicLabel {
     }
 }
 
+/// Arabic letters in each joining position, Arabic-Indic and Latin digits, Latin letters and the
+/// punctuation of list rows: what the first frames show.
+const WARMUP_TEXTS: &[&str] = &[
+    "ا ب ت ث ج ح خ د ذ ر ز س ش ص ض ط ظ ع غ ف ق ك ل م ن ه و ي ء آ أ ؤ إ ئ ة ى لا",
+    "ببب تتت ثثث جججححح خخخ سسس ششش صصص ضضض ططط ظظظ ععع غغغ ففف ققق ككك للل ممم ننن ههه ييي ئئئ",
+    "ـب ـت ـج ـح ـد ـر ـس ـع ـف ـق ـك ـل ـم ـن ـه ـو ـي ـة ـى ـا ـأ ـإ ـآ",
+    "٠١٢٣٤٥٦٧٨٩ 0123456789 ، ؛ ؟ « » ( ) - · : / . % + × ★ ☆ ~",
+    "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ _ txt no date inferred UTF-8",
+];
+
+/// Loads the fonts and rasterises the common glyphs of the list rows at `sizes` (points) on a
+/// helper thread, so the first frame that shows text does not pay for it (it waits for the
+/// helper only if it comes first). Call once, when the app starts.
+pub fn prewarm(ctx: &egui::Context, sizes: &'static [f32]) {
+    let system = text_system(ctx);
+    let ctx = ctx.clone();
+    let spawned = std::thread::Builder::new().name("khabar-text-warmup".into()).spawn(move || {
+        let ppp = ctx.pixels_per_point();
+        let mut system = system.lock();
+        for &size in sizes {
+            for text in WARMUP_TEXTS {
+                let label = ArabicLabel::new(*text).size(size).rtl_or_auto();
+                let (layout, _) = label.layout(&mut system, ppp, None);
+                paragraph_shapes(
+                    &mut system,
+                    &ctx,
+                    &layout,
+                    Pos2::ZERO,
+                    Color32::WHITE,
+                    &[],
+                    Rect::EVERYTHING,
+                );
+            }
+        }
+    });
+    // Without the helper thread the glyphs are simply rasterised when first shown.
+    drop(spawned);
+}
+
 impl Widget for ArabicLabel {
     fn ui(self, ui: &mut Ui) -> Response {
         let ppp = ui.ctx().pixels_per_point();

@@ -132,6 +132,7 @@ impl KhabarApp {
         start: Option<Command>,
     ) -> Self {
         theme::install_fonts(&cc.egui_ctx);
+        crate::text::label::prewarm(&cc.egui_ctx, &[15.0, 11.5, 13.0, 14.0]);
         let settings: Settings =
             cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
         // Texts stay on disk (read when shown): the documents carry their metadata only.
