@@ -481,7 +481,7 @@ pub(crate) fn write_atomically_with(
 
 // ---- analysis blobs ------------------------------------------------------------------------
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -494,25 +494,26 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+/// Reads the varint-based layouts of the cache and findings files; `None` on any overrun.
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) pos: usize,
 }
 
 impl<'a> Reader<'a> {
     /// A count of items that follow: each takes at least a byte, so a count larger than the
     /// blob is corrupt (and must not size an allocation).
-    fn count(&mut self) -> Option<usize> {
+    pub(crate) fn count(&mut self) -> Option<usize> {
         self.usize().filter(|&n| n <= self.bytes.len())
     }
 
-    fn byte(&mut self) -> Option<u8> {
+    pub(crate) fn byte(&mut self) -> Option<u8> {
         let b = *self.bytes.get(self.pos)?;
         self.pos += 1;
         Some(b)
     }
 
-    fn varint(&mut self) -> Option<u64> {
+    pub(crate) fn varint(&mut self) -> Option<u64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -524,24 +525,24 @@ impl<'a> Reader<'a> {
         None
     }
 
-    fn usize(&mut self) -> Option<usize> {
+    pub(crate) fn usize(&mut self) -> Option<usize> {
         usize::try_from(self.varint()?).ok()
     }
 
-    fn u64(&mut self) -> Option<u64> {
+    pub(crate) fn u64(&mut self) -> Option<u64> {
         let b = self.bytes.get(self.pos..self.pos.checked_add(8)?)?;
         self.pos += 8;
         Some(u64::from_le_bytes(b.try_into().ok()?))
     }
 
-    fn bytes(&mut self) -> Option<&'a [u8]> {
+    pub(crate) fn bytes(&mut self) -> Option<&'a [u8]> {
         let n = self.usize()?;
         let b = self.bytes.get(self.pos..self.pos.checked_add(n)?)?;
         self.pos += n;
         Some(b)
     }
 
-    fn string(&mut self) -> Option<String> {
+    pub(crate) fn string(&mut self) -> Option<String> {
         std::str::from_utf8(self.bytes()?).ok().map(str::to_string)
     }
 

@@ -30,6 +30,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use super::cache::{Reader, put_varint};
 use super::duplicates::{DuplicateGroup, DuplicateOptions, Sketch, groups_from_sketches, sketch};
 use super::search::{SearchIndex, SearchResults};
 use crate::corpus::{Document, FileReader, hash64};
@@ -224,49 +225,6 @@ pub enum LoadError {
     Stale,
     /// Corrupt or truncated, with the reason.
     Invalid(String),
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn varint(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = *self.bytes.get(self.pos)?;
-            self.pos += 1;
-            v |= u64::from(b & 0x7f).checked_shl(shift)?;
-            if b & 0x80 == 0 {
-                return Some(v);
-            }
-        }
-        None
-    }
-
-    fn usize(&mut self) -> Option<usize> {
-        usize::try_from(self.varint()?).ok()
-    }
-
-    /// A count of items of at least one byte each (never more than what is left).
-    fn count(&mut self) -> Option<usize> {
-        self.usize().filter(|&n| n <= self.bytes.len().saturating_sub(self.pos))
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        let b = self.bytes.get(self.pos..self.pos.checked_add(8)?)?;
-        self.pos += 8;
-        Some(u64::from_le_bytes(b.try_into().ok()?))
-    }
 }
 
 /// Writes the findings of `docs` (atomically: temporary file, fsync, rename).
