@@ -238,6 +238,19 @@ pub fn bucket_counts(days: impl Iterator<Item = i64>, bucket: Bucket) -> Vec<(i6
     counts.into_iter().map(|(s, (l, c))| (s, l, c)).collect()
 }
 
+/// The day range holding the bulk of `days` (the 1st to the 99th percentile, padded by 5 % and
+/// at least a week each side); `None` without days.
+pub fn focus_range(mut days: Vec<i64>) -> Option<(f64, f64)> {
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let at = |q: f64| days.get(((days.len() - 1) as f64 * q).round() as usize).copied();
+    let (lo, hi) = (at(0.01)?, at(0.99)?);
+    let pad = ((hi - lo) as f64 * 0.05).max(7.0);
+    Some((lo as f64 - pad, hi as f64 + 1.0 + pad))
+}
+
 /// Pane-local state: the brush being dragged and cached buckets.
 #[derive(Default)]
 pub struct TimelinePane {
@@ -247,6 +260,9 @@ pub struct TimelinePane {
     /// story counts once) and the publication days counted.
     filtered: Vec<u32>,
     publications: Vec<i64>,
+    /// The days the view starts on (and "Reset view" returns to): where the bulk of the dates
+    /// lie, so a few far-off years do not squeeze the rest into one bar.
+    focus: Option<(f64, f64)>,
     /// Bucketed counts (publications, mentioned dates) per bucket size.
     buckets: std::collections::HashMap<Bucket, (BucketCounts, BucketCounts)>,
     brush_start: Option<f64>,
@@ -288,6 +304,12 @@ impl TimelinePane {
                 .collect();
             self.publications =
                 model.publications.iter().filter(|(_, d)| kept(*d)).map(|(day, _)| *day).collect();
+            let event_days = self
+                .filtered
+                .iter()
+                .filter_map(|&i| model.events.get(i as usize))
+                .map(TimelineEvent::first_day);
+            self.focus = focus_range(self.publications.iter().copied().chain(event_days).collect());
             self.buckets.clear();
             self.cache_key = Some(key);
         }
@@ -334,6 +356,9 @@ impl TimelinePane {
             .y_axis_min_width(24.0)
             .x_axis_formatter(|mark, range| axis_label(mark.value, range.end() - range.start()))
             .label_formatter(|_| None);
+        if let Some((from, to)) = self.focus {
+            plot = plot.default_x_bounds(from, to);
+        }
         if std::mem::take(&mut self.reset_requested) {
             plot = plot.reset();
         }
@@ -496,6 +521,18 @@ impl TimelinePane {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_view_starts_on_the_bulk_of_the_dates_not_on_outliers() {
+        let mut days: Vec<i64> = (0..500).map(|i| 19_000 + i % 400).collect();
+        days.push(-700_000); // a mentioned year 53
+        days.push(100_000); // and 2243
+        let (from, to) = super::focus_range(days).unwrap();
+        assert!((18_900.0..19_000.0).contains(&from) && (19_400.0..19_500.0).contains(&to), "{from} {to}");
+        assert_eq!(super::focus_range(Vec::new()), None);
+        let (from, to) = super::focus_range(vec![5]).unwrap();
+        assert!(from < 5.0 && to > 6.0);
+    }
+
     use super::*;
 
     #[test]
