@@ -238,15 +238,25 @@ pub fn bucket_counts(days: impl Iterator<Item = i64>, bucket: Bucket) -> Vec<(i6
     counts.into_iter().map(|(s, (l, c))| (s, l, c)).collect()
 }
 
-/// The day range holding the bulk of `days` (the 1st to the 99th percentile, padded by 5 % and
-/// at least a week each side); `None` without days.
-pub fn focus_range(mut days: Vec<i64>) -> Option<(f64, f64)> {
-    if days.is_empty() {
-        return None;
-    }
-    days.sort_unstable();
-    let at = |q: f64| days.get(((days.len() - 1) as f64 * q).round() as usize).copied();
-    let (lo, hi) = (at(0.01)?, at(0.99)?);
+/// The day range the view starts on: the publication dates (1st to 99th percentile) and the
+/// shortest span holding 90 % of the mentioned dates (history mentioned in passing — a year
+/// 600, a 1970s treaty — stays reachable by zooming out, but does not squeeze the corpus' own
+/// years into a sliver), padded by 5 % and at least a week each side; `None` without dates.
+pub fn focus_range(mut publications: Vec<i64>, mut mentioned: Vec<i64>) -> Option<(f64, f64)> {
+    publications.sort_unstable();
+    mentioned.sort_unstable();
+    let published = publications.len().checked_sub(1).and_then(|last| {
+        let at = |q: f64| publications.get((last as f64 * q).round() as usize).copied();
+        Some((at(0.01)?, at(0.99)?))
+    });
+    // shortest window [i, i + k] over the sorted days, k + 1 = 90 % of them
+    let k = (mentioned.len() as f64 * 0.9).ceil() as usize;
+    let densest = (0..mentioned.len().saturating_sub(k.saturating_sub(1)))
+        .filter_map(|i| Some((*mentioned.get(i)?, *mentioned.get(i + k.saturating_sub(1))?)))
+        .min_by_key(|(a, b)| b - a);
+    let ranges = [published, densest];
+    let lo = ranges.iter().flatten().map(|r| r.0).min()?;
+    let hi = ranges.iter().flatten().map(|r| r.1).max()?;
     let pad = ((hi - lo) as f64 * 0.05).max(7.0);
     Some((lo as f64 - pad, hi as f64 + 1.0 + pad))
 }
@@ -304,12 +314,13 @@ impl TimelinePane {
                 .collect();
             self.publications =
                 model.publications.iter().filter(|(_, d)| kept(*d)).map(|(day, _)| *day).collect();
-            let event_days = self
+            let event_days: Vec<i64> = self
                 .filtered
                 .iter()
                 .filter_map(|&i| model.events.get(i as usize))
-                .map(TimelineEvent::first_day);
-            self.focus = focus_range(self.publications.iter().copied().chain(event_days).collect());
+                .map(TimelineEvent::first_day)
+                .collect();
+            self.focus = focus_range(self.publications.clone(), event_days);
             self.buckets.clear();
             self.cache_key = Some(key);
         }
@@ -523,14 +534,17 @@ impl TimelinePane {
 mod tests {
     #[test]
     fn the_view_starts_on_the_bulk_of_the_dates_not_on_outliers() {
-        let mut days: Vec<i64> = (0..500).map(|i| 19_000 + i % 400).collect();
-        days.push(-700_000); // a mentioned year 53
-        days.push(100_000); // and 2243
-        let (from, to) = super::focus_range(days).unwrap();
-        assert!((18_900.0..19_000.0).contains(&from) && (19_400.0..19_500.0).contains(&to), "{from} {to}");
-        assert_eq!(super::focus_range(Vec::new()), None);
-        let (from, to) = super::focus_range(vec![5]).unwrap();
+        // a corpus published over ~a year, mentioning mostly recent days and some history
+        let publications: Vec<i64> = (0..300).map(|i| 19_000 + i).collect();
+        let mut mentioned: Vec<i64> = (0..900).map(|i| 18_800 + i % 700).collect();
+        mentioned.extend((0..80).map(|i| -500_000 + i * 1000)); // 8 % of mentions: ancient years
+        mentioned.push(100_000); // and 2243
+        let (from, to) = super::focus_range(publications, mentioned).unwrap();
+        assert!((18_700.0..18_800.0).contains(&from) && (19_400.0..19_600.0).contains(&to), "{from} {to}");
+        assert_eq!(super::focus_range(Vec::new(), Vec::new()), None);
+        let (from, to) = super::focus_range(vec![5], Vec::new()).unwrap();
         assert!(from < 5.0 && to > 6.0);
+        assert!(super::focus_range(Vec::new(), vec![7, 9]).is_some());
     }
 
     use super::*;
