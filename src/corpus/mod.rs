@@ -137,10 +137,15 @@ impl Document {
         Ok(TextRead { text, changed })
     }
 
-    /// [`Document::read_text`] with the default file reader; `None` when the file cannot be
+    /// [`Document::read_text`] through `reader`, the text only; `None` when the file cannot be
     /// read (the reason is dropped: passes over the corpus treat it as an empty text).
+    pub fn text_through(&self, reader: &dyn FileReader) -> Option<Arc<str>> {
+        self.read_text(reader).ok().map(|r| r.text)
+    }
+
+    /// [`Document::text_through`] the default file reader.
     pub fn text_or_read(&self) -> Option<Arc<str>> {
-        self.read_text(&FsReader).ok().map(|r| r.text)
+        self.text_through(&FsReader)
     }
 }
 

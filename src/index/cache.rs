@@ -22,7 +22,7 @@
 //! and rebuilt; [`AnalysisCache::status`] says why.
 //!
 //! Entries are self-contained: the document metadata (title, date, encoding, length) lists a
-//! file whose size and mtime are unchanged without reading it ([`AnalysisCache::document`]),
+//! file whose size and mtime are unchanged without reading it ([`CachedListing`]),
 //! and the analysis blob holds its span texts (each distinct one once), so decoding needs no
 //! text. The app keeps texts on disk; a reopened corpus reads none until one is shown.
 //!
@@ -104,12 +104,6 @@ pub fn cache_path_for(roots: &[PathBuf]) -> PathBuf {
     cache_folder().join(format!("{}.cache", crate::app_dirs::corpus_key(roots)))
 }
 
-/// The content hash of a document (its decoded text; the header date is part of it),
-/// computed when the document was loaded.
-pub fn content_hash(doc: &Document) -> u64 {
-    doc.text_hash
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Entry {
     size: u64,
@@ -189,12 +183,6 @@ impl AnalysisCache {
         let analysis = decode_analysis(&entry.blob)?;
         self.mark_used(&key, doc, !same_stat);
         Some(analysis)
-    }
-
-    /// The document at `entry` as the cache last saw it (metadata only, text released), when
-    /// the file's size and mtime are unchanged: a reopened corpus is listed without reading it.
-    pub fn document(&self, entry: &crate::corpus::FileEntry) -> Option<Document> {
-        listed_document(&self.entries, entry)
     }
 
     fn mark_used(&mut self, key: &str, doc: &Document, refreshed: bool) {
@@ -1035,7 +1023,8 @@ mod tests {
         let mut cache = AnalysisCache::open(&file);
         analyze(std::slice::from_ref(&d), &mut cache, &CacheRun::default());
         cache.save().unwrap();
-        let cache = AnalysisCache::open(&file);
+        use crate::corpus::KnownDocuments as _;
+        let cache = CachedListing::open(&file);
         let entry = crate::corpus::FileEntry {
             path: d.path.clone(),
             rel_path: d.rel_path.clone(),

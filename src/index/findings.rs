@@ -76,11 +76,6 @@ impl CorpusSearch {
         results.hits.sort_by_key(|h| (h.document, h.start));
         results
     }
-
-    /// The index itself (ids in path order).
-    pub fn index(&self) -> &SearchIndex {
-        &self.index
-    }
 }
 
 /// A text with its boilerplate lines masked (spaces), or the text itself when it has none.
@@ -117,8 +112,8 @@ pub fn text_passes(docs: &[Document], reader: &dyn FileReader) -> (CorpusTextFin
         order
             .get(k)
             .and_then(|&i| docs.get(i))
-            .and_then(|d| d.read_text(reader).ok())
-            .map_or_else(|| Arc::from(""), |r| r.text)
+            .and_then(|d| d.text_through(reader))
+            .unwrap_or_else(|| Arc::from(""))
     };
     let model = super::boilerplate::BoilerplateModel::learn_from(n, text_at, Default::default());
     let options = DuplicateOptions { mask_boilerplate: false, ..Default::default() };

@@ -125,9 +125,7 @@ impl AnalysisJob {
                 };
                 let run = CacheRun { progress: Some(&progress), cancel: Some(&cancel2) };
                 trace_memory("start");
-                let text_of = |i: usize| {
-                    documents.get(i).and_then(|d| d.read_text(reader.as_ref()).ok()).map(|r| r.text)
-                };
+                let text_of = |i: usize| documents.get(i).and_then(|d| d.text_through(reader.as_ref()));
                 let mut analyses = analyze_with_cache(&documents, text_of, &mut cache, &run);
                 trace_memory("analysed");
                 if analyses.cancelled {

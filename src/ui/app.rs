@@ -1508,7 +1508,6 @@ impl eframe::App for KhabarApp {
 
         self.update_visible();
         timer.lap("before the panes");
-        timer.report();
         let Self {
             corpus,
             selection,
@@ -1576,7 +1575,6 @@ impl eframe::App for KhabarApp {
             ignored: corpus.ignored(),
             message: message.as_ref().map(|(m, _)| m.as_str()),
         };
-        let mut timer = FrameTimer::start();
         egui::Panel::bottom("khabar.status").show(ui, |ui| status::status_bar_ui(ui, &mut pane_ctx, &info));
         timer.lap("status bar");
         let r = egui::Panel::left("khabar.documents")
