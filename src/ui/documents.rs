@@ -195,7 +195,14 @@ impl DocumentsPane {
                     );
                     let open = self.expanded.contains(&g);
                     let label = if open { format!("− ×{n}") } else { format!("+ ×{n}") };
-                    let b = ui.put(badge, egui::Button::new(RichText::new(label).small()).small());
+                    // In a child Ui: `ui.put` would move the list's cursor back up to the badge,
+                    // and the next row would be drawn over this one's lower half.
+                    let mut badge_ui = ui.new_child(
+                        egui::UiBuilder::new()
+                            .max_rect(badge)
+                            .layout(Layout::centered_and_justified(egui::Direction::TopDown)),
+                    );
+                    let b = badge_ui.add(egui::Button::new(RichText::new(label).small()).small());
                     let b = b.on_hover_text(format!(
                         "{n} copies of this story (similarity {:.0} %); click to {}",
                         ctx.stories.similarity(g) * 100.0,
